@@ -1,0 +1,212 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct, IConstruct } from 'constructs';
+import {
+  BackupPlanOptions, ClusterBackupLocation, ContainerRepositoryOptions, CostBudgetOptions, IBackupPlan, ICloudServices,
+  IContainerRepository, IObjectStore, IPostgresDatabase, ObjectStoreOptions, PostgresDatabaseOptions,
+} from '../core/interfaces';
+import { PlatformStack } from '../core/platform-stack';
+import { AwsBackupPlan } from './aws-backup-plan';
+import { AwsCostBudget } from './aws-cost-budget';
+import { ContainerRepository } from './container-repository';
+import { KmsKey, KmsServiceGrant } from './kms-key';
+import { AwsPolicyRules } from './policy/aws-policy-rules';
+import { PostgresDatabase } from './postgres-database';
+import { SecureBucket } from './secure-bucket';
+
+/** The Velero plugin for AWS matching Velero 1.18 (chart velero 12.1.0). */
+const VELERO_AWS_PLUGIN_IMAGE = 'velero/velero-plugin-for-aws:v1.14.0';
+
+/** Which of the stack's two regions a resource lives in. */
+export enum AwsRegionRole {
+  /** The stack's primary region. */
+  PRIMARY = 'PRIMARY',
+  /** The recovery objective's DR region. */
+  DR = 'DR',
+}
+
+/** Purposes of the customer-managed keys the cloud creates on demand. */
+export enum KeyPurpose {
+  /** Data at rest: S3, RDS, ECR, EBS, Secrets Manager, EKS secrets, Performance Insights. */
+  DATA = 'data',
+  /** CloudWatch log groups. */
+  LOGS = 'logs',
+  /** SNS topics that AWS Budgets and Cost Anomaly Detection publish to. */
+  NOTIFICATIONS = 'notifications',
+  /** AWS Backup vaults. */
+  BACKUP = 'backup',
+}
+
+/** Properties of an {@link AwsCloud}. */
+export interface AwsCloudProps {
+  /**
+   * AWS account IDs the providers may deploy to: a guard against deploying with the wrong credentials.
+   *
+   * @default - any account
+   */
+  readonly allowedAccountIds?: string[];
+}
+
+/**
+ * The AWS implementation of {@link ICloudServices}: the two AWS providers of a stack (primary and DR region,
+ * both carrying the cost allocation tags as `default_tags`), the customer-managed keys, access-log buckets,
+ * and the factory of every AWS data store the platform constructs ask for. Creating it adds the AWS policy
+ * rule pack to the stack.
+ *
+ * @example
+ * const cloud = new AwsCloud(stack, 'Aws');
+ * const bucket = cloud.newObjectStore(stack, 'Datasets', { purpose: 'datasets' });
+ */
+export class AwsCloud extends Construct implements ICloudServices {
+  /** Finds the AwsCloud of a stack; throws when the stack has none. */
+  public static of(scope: IConstruct): AwsCloud {
+    const stack = PlatformStack.of(scope);
+    const found = stack.node.children.find((c) => c instanceof AwsCloud);
+    if (!found) {
+      throw new Error(`no AwsCloud in stack ${stack.node.path}`);
+    }
+    return found as AwsCloud;
+  }
+
+  /** Always `aws`. */
+  public readonly cloudName = 'aws';
+  /** Primary region. */
+  public readonly primaryRegion: string;
+  /** DR region. */
+  public readonly drRegion: string;
+  /** Provider for the primary region. */
+  public readonly provider: AwsProvider;
+  /** Provider for the DR region (alias `dr`). */
+  public readonly drProvider: AwsProvider;
+  /** Account ID, resolved at plan time. */
+  public readonly accountId: string;
+  /** Partition (`aws`, `aws-cn`, `aws-us-gov`), resolved at plan time. */
+  public readonly partition: string;
+  /** Prefix for names that must be unique in the account, e.g. `fraud-prod`. */
+  public readonly namePrefix: string;
+  /** The stack. */
+  public readonly stack: PlatformStack;
+  private readonly keys = new Map<string, KmsKey>();
+  private readonly accessLogBuckets = new Map<AwsRegionRole, SecureBucket>();
+
+  constructor(scope: Construct, id: string, props: AwsCloudProps = {}) {
+    super(scope, id);
+    this.stack = PlatformStack.of(this);
+    this.primaryRegion = this.stack.primaryRegion;
+    this.drRegion = this.stack.recoveryObjective.drRegion;
+    const cost = this.stack.costAllocation;
+    this.namePrefix = `${cost.project}-${cost.environment}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    const defaultTags = [{ tags: { ...cost.tags, 'managed-by': 'cdktf-mlops' } }];
+    this.provider = new AwsProvider(this, 'Primary', { region: this.primaryRegion, defaultTags, allowedAccountIds: props.allowedAccountIds });
+    this.drProvider = new AwsProvider(this, 'DrRegion', { alias: 'dr', region: this.drRegion, defaultTags, allowedAccountIds: props.allowedAccountIds });
+    this.accountId = new DataAwsCallerIdentity(this, 'Account', { provider: this.provider }).accountId;
+    this.partition = new DataAwsPartition(this, 'Partition', { provider: this.provider }).partition;
+    this.stack.policy.addRules(AwsPolicyRules.all());
+  }
+
+  /** The provider of a region role. */
+  public providerFor(region: AwsRegionRole): AwsProvider {
+    return region === AwsRegionRole.DR ? this.drProvider : this.provider;
+  }
+
+  /** The region name of a region role. */
+  public regionName(region: AwsRegionRole): string {
+    return region === AwsRegionRole.DR ? this.drRegion : this.primaryRegion;
+  }
+
+  /** The customer-managed key for a purpose in a region, created on first use. */
+  public key(purpose: KeyPurpose, region: AwsRegionRole = AwsRegionRole.PRIMARY): KmsKey {
+    const name = `${region === AwsRegionRole.DR ? 'Dr' : 'Primary'}${purpose[0].toUpperCase()}${purpose.slice(1)}Key`;
+    let key = this.keys.get(name);
+    if (!key) {
+      const regionName = this.regionName(region);
+      key = new KmsKey(this, name, {
+        purpose: `${purpose} (${this.namePrefix})`,
+        provider: this.providerFor(region),
+        accountId: this.accountId,
+        partition: this.partition,
+        aliasName: `${this.namePrefix}/${purpose}`,
+        serviceGrants: this.serviceGrantsFor(purpose, regionName),
+        allowAutoScaling: purpose === KeyPurpose.DATA,
+      });
+      this.keys.set(name, key);
+    }
+    return key;
+  }
+
+  /** The bucket that receives S3 server access logs in a region, created on first use. */
+  public accessLogBucket(region: AwsRegionRole): SecureBucket {
+    let bucket = this.accessLogBuckets.get(region);
+    if (!bucket) {
+      bucket = new SecureBucket(this, region === AwsRegionRole.DR ? 'DrAccessLogs' : 'PrimaryAccessLogs', {
+        cloud: this, purpose: 'access-logs', region, isAccessLogBucket: true,
+      });
+      this.accessLogBuckets.set(region, bucket);
+    }
+    return bucket;
+  }
+
+  public newObjectStore(scope: IConstruct, id: string, options: ObjectStoreOptions): IObjectStore {
+    return new SecureBucket(scope as Construct, id, {
+      cloud: this,
+      purpose: options.purpose,
+      bucketName: options.bucketName,
+      region: options.inDrRegion ? AwsRegionRole.DR : AwsRegionRole.PRIMARY,
+      replicateToDrRegion: options.replicateToDrRegion,
+      objectLockDays: options.objectLockDays,
+      noncurrentVersionExpirationDays: options.noncurrentVersionExpirationDays,
+      register: !options.inDrRegion,
+    });
+  }
+
+  public newPostgresDatabase(scope: IConstruct, id: string, options: PostgresDatabaseOptions): IPostgresDatabase {
+    return new PostgresDatabase(scope as Construct, id, { cloud: this, ...options });
+  }
+
+  public newContainerRepository(scope: IConstruct, id: string, options: ContainerRepositoryOptions): IContainerRepository {
+    return new ContainerRepository(scope as Construct, id, { cloud: this, ...options });
+  }
+
+  public newBackupPlan(scope: IConstruct, id: string, options: BackupPlanOptions): IBackupPlan {
+    return new AwsBackupPlan(scope as Construct, id, { cloud: this, ...options });
+  }
+
+  public newCostBudget(scope: IConstruct, id: string, options: CostBudgetOptions): void {
+    new AwsCostBudget(scope as Construct, id, { cloud: this, ...options });
+  }
+
+  public newClusterBackupLocation(scope: IConstruct, id: string): ClusterBackupLocation {
+    const bucket = new SecureBucket(scope as Construct, id, {
+      cloud: this, purpose: 'cluster-state-backups', region: AwsRegionRole.DR, register: false,
+    });
+    return {
+      provider: 'aws',
+      pluginImage: VELERO_AWS_PLUGIN_IMAGE,
+      bucket,
+      config: { region: this.drRegion, kmsKeyId: this.key(KeyPurpose.DATA, AwsRegionRole.DR).keyArn },
+      grantee: bucket,
+    };
+  }
+
+  /** Which services may use a key of each purpose, scoped to this account. */
+  private serviceGrantsFor(purpose: KeyPurpose, regionName: string): KmsServiceGrant[] {
+    const useActions = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
+    switch (purpose) {
+      case KeyPurpose.LOGS:
+        return [{
+          servicePrincipal: `logs.${regionName}.amazonaws.com`,
+          actions: useActions,
+          conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${regionName}:${this.accountId}:*` } },
+        }];
+      case KeyPurpose.NOTIFICATIONS:
+        return ['budgets.amazonaws.com', 'costalerts.amazonaws.com'].map((servicePrincipal) => ({
+          servicePrincipal,
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.accountId } },
+        }));
+      default:
+        return [];
+    }
+  }
+}

@@ -1,0 +1,368 @@
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Fn, ITerraformDependable } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../core/errors';
+import {
+  GpuNodeGroupOptions, IGpuNodeGroup, IKubernetesCluster, IWorkloadIdentity, WorkloadIdentityOptions,
+} from '../core/interfaces';
+import { checkCidr, checkInteger, checkPattern, isUnresolved } from '../core/validate';
+import { AwsCloud, KeyPurpose } from './aws-cloud';
+import { policyDocument, serviceTrustPolicy } from './iam-policy';
+import { encryptedLogGroup } from './log-group';
+import { ManagedNodeGroup } from './node-group';
+import { PodIdentity } from './pod-identity';
+import { Vpc } from './vpc';
+
+/** Oldest Kubernetes version accepted: 1.34 leaves standard support on 2026-12-02 (extended support costs 6x). */
+export const MIN_KUBERNETES_MINOR = 35;
+
+/** An EKS cluster, created here or imported, that AWS-backed constructs can build on. */
+export interface IEksCluster extends IKubernetesCluster {
+  /** The cloud the cluster runs in. */
+  readonly cloud: AwsCloud;
+  /** Private subnets for nodes and data. */
+  readonly privateSubnetIds: string[];
+  /** Security group EKS attaches to the control plane and managed nodes. */
+  readonly clusterSecurityGroupId: string;
+  /** IAM role worker nodes run as. */
+  readonly nodeRoleArn: string;
+}
+
+/** Who can reach the Kubernetes API endpoint. */
+export class EndpointAccess {
+  /** Only from inside the VPC (and peered networks). */
+  public static private(): EndpointAccess {
+    return new EndpointAccess(false, []);
+  }
+
+  /** From inside the VPC, and from the internet only from these CIDR blocks (never 0.0.0.0/0). */
+  public static publicAndPrivate(allowedCidrs: string[]): EndpointAccess {
+    return new EndpointAccess(true, allowedCidrs);
+  }
+
+  private constructor(
+    /** Whether the public endpoint is on. */
+    public readonly publicAccess: boolean,
+    /** CIDR blocks allowed to reach the public endpoint. */
+    public readonly publicCidrs: string[],
+  ) {}
+}
+
+/** Size of the system node group that runs cluster add-ons and platform services. */
+export interface SystemNodesOptions {
+  /**
+   * Instance type.
+   *
+   * @default 'm7i.large'
+   */
+  readonly instanceType?: string;
+  /**
+   * Minimum nodes (at least 2, for the add-ons' replicas across AZs).
+   *
+   * @default 2
+   */
+  readonly minSize?: number;
+  /**
+   * Maximum nodes.
+   *
+   * @default 6
+   */
+  readonly maxSize?: number;
+}
+
+/** Properties of an {@link EksCluster}. */
+export interface EksClusterProps {
+  /** The cloud. */
+  readonly cloud: AwsCloud;
+  /** The VPC whose private subnets host the control plane ENIs and nodes. */
+  readonly vpc: Vpc;
+  /**
+   * Cluster name.
+   *
+   * @default - `<project>-<environment>`
+   */
+  readonly clusterName?: string;
+  /**
+   * Kubernetes version, at least 1.35.
+   *
+   * @default '1.35'
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Who can reach the API endpoint.
+   *
+   * @default EndpointAccess.private()
+   */
+  readonly endpointAccess?: EndpointAccess;
+  /**
+   * IAM principals (role ARNs) given cluster-admin through EKS access entries.
+   *
+   * @default - only the identity that creates the cluster
+   */
+  readonly adminPrincipalArns?: string[];
+  /**
+   * System node group size.
+   *
+   * @default - two to six m7i.large nodes
+   */
+  readonly systemNodes?: SystemNodesOptions;
+}
+
+/** Attributes of an EKS cluster created outside this stack. */
+export interface EksClusterAttributes {
+  /** The cloud of this stack (the cluster must be in its primary region). */
+  readonly cloud: AwsCloud;
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** API server endpoint URL. */
+  readonly endpoint: string;
+  /** Base64 certificate authority data. */
+  readonly certificateAuthorityData: string;
+  /** Private subnets for new node groups and databases. */
+  readonly privateSubnetIds: string[];
+  /** The cluster security group. */
+  readonly clusterSecurityGroupId: string;
+  /** IAM role for new worker nodes (must be allowed in the cluster's access entries). */
+  readonly nodeRoleArn: string;
+}
+
+/** Shared behaviour of created and imported clusters. */
+abstract class EksClusterBase extends Construct implements IEksCluster {
+  public abstract readonly cloud: AwsCloud;
+  public abstract readonly clusterName: string;
+  public abstract readonly helmProvider: HelmProvider;
+  public abstract readonly kubernetesProvider: KubernetesProvider;
+  public abstract readonly privateSubnetIds: string[];
+  public abstract readonly clusterSecurityGroupId: string;
+  public abstract readonly nodeRoleArn: string;
+  /** What GPU node groups must be created after (add-ons that make nodes Ready). */
+  protected nodeDependencies: ITerraformDependable[] = [];
+
+  public newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity {
+    return new PodIdentity(scope as Construct, id, {
+      cloud: this.cloud, clusterName: this.clusterName, namespace: options.namespace, serviceAccountName: options.serviceAccountName,
+    });
+  }
+
+  public addGpuNodeGroup(scope: IConstruct, id: string, options: GpuNodeGroupOptions): IGpuNodeGroup {
+    return new ManagedNodeGroup(scope as Construct, id, {
+      cloud: this.cloud,
+      clusterName: this.clusterName,
+      nodeRoleArn: this.nodeRoleArn,
+      subnetIds: this.privateSubnetIds,
+      // AL2023 NVIDIA AMIs ship the driver and container toolkit.
+      amiType: options.arm64 ? 'AL2023_ARM_64_NVIDIA' : 'AL2023_x86_64_NVIDIA',
+      instanceTypes: [options.instanceType],
+      minSize: options.minSize,
+      maxSize: options.maxSize,
+      desiredSize: options.desiredSize,
+      capacityType: options.spot ? 'SPOT' : 'ON_DEMAND',
+      diskSizeGiB: options.diskSizeGiB,
+      labels: options.labels,
+      taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
+      capacityReservationId: options.capacityReservationId,
+      dependsOn: this.nodeDependencies,
+    });
+  }
+
+  /** Kubernetes and Helm providers authenticating with `aws eks get-token` (short-lived tokens, no stored secrets). */
+  protected makeProviders(endpoint: string, caData: string): [KubernetesProvider, HelmProvider] {
+    const args = ['eks', 'get-token', '--cluster-name', this.clusterName, '--region', this.cloud.primaryRegion, '--output', 'json'];
+    const exec = { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args };
+    const ca = Fn.base64decode(caData);
+    const kubernetes = new KubernetesProvider(this, 'Kubernetes', { host: endpoint, clusterCaCertificate: ca, exec: [exec] });
+    const helm = new HelmProvider(this, 'Helm', { kubernetes: { host: endpoint, clusterCaCertificate: ca, exec } });
+    return [kubernetes, helm];
+  }
+}
+
+/**
+ * An EKS cluster with secrets encrypted by a customer-managed key, all five control-plane log types in an
+ * encrypted log group, API authentication through access entries, a private (or CIDR-restricted) endpoint,
+ * standard (not extended) support, the Pod Identity agent and core add-ons, and a system node group.
+ * Kubernetes and Helm providers are wired to it with exec authentication.
+ *
+ * @example
+ * const cluster = new EksCluster(stack, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24']) });
+ */
+export class EksCluster extends EksClusterBase {
+  /** References a cluster created elsewhere, to add node pools and workloads to it. */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: EksClusterAttributes): IEksCluster {
+    return new ImportedEksCluster(scope, id, attrs);
+  }
+
+  public readonly cloud: AwsCloud;
+  public readonly clusterName: string;
+  public readonly helmProvider: HelmProvider;
+  public readonly kubernetesProvider: KubernetesProvider;
+  public readonly privateSubnetIds: string[];
+  public readonly clusterSecurityGroupId: string;
+  public readonly nodeRoleArn: string;
+  /** The cluster. */
+  public readonly resource: EksClusterResource;
+  /** Kubernetes version. */
+  public readonly kubernetesVersion: string;
+  /** The system node group. */
+  public readonly systemNodes: ManagedNodeGroup;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const cloud = props.cloud;
+    const provider = cloud.provider;
+    this.cloud = cloud;
+    this.clusterName = props.clusterName ?? cloud.namePrefix;
+    this.kubernetesVersion = props.kubernetesVersion ?? `1.${MIN_KUBERNETES_MINOR}`;
+    this.privateSubnetIds = props.vpc.privateSubnetIds;
+    validateClusterProps(this, props, this.clusterName, this.kubernetesVersion);
+    const access = props.endpointAccess ?? EndpointAccess.private();
+
+    const clusterRole = new IamRole(this, 'ClusterRole', {
+      provider, namePrefix: 'eks-cluster-', assumeRolePolicy: serviceTrustPolicy(['eks.amazonaws.com'], ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterPolicy', {
+      provider, role: clusterRole.name, policyArn: `arn:${cloud.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+    });
+    const secretsKey = cloud.key(KeyPurpose.DATA);
+    const keyPolicy = new IamRolePolicy(this, 'ClusterKeyPolicy', {
+      provider, role: clusterRole.id,
+      policy: policyDocument([{ actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'], resources: [secretsKey.keyArn] }]),
+    });
+    // EKS would create this group itself, unencrypted and kept forever; creating it first sets both.
+    const logGroup = encryptedLogGroup(this, 'ControlPlaneLogs', cloud, `/aws/eks/${this.clusterName}/cluster`);
+
+    this.resource = new EksClusterResource(this, 'Resource', {
+      provider,
+      name: this.clusterName,
+      version: this.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: props.vpc.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: access.publicAccess,
+        publicAccessCidrs: access.publicAccess ? access.publicCidrs : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.keyArn } },
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      upgradePolicy: { supportType: 'STANDARD' },
+      dependsOn: [clusterPolicy, keyPolicy, logGroup],
+    });
+    this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+
+    (props.adminPrincipalArns ?? []).forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `AdminAccess${i + 1}`, { provider, clusterName: this.resource.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `AdminPolicy${i + 1}`, {
+        provider, clusterName: this.resource.name, principalArn,
+        policyArn: `arn:${cloud.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' }, dependsOn: [entry],
+      });
+    });
+
+    // Networking and identity add-ons go before nodes (nodes need them to become Ready); CoreDNS after.
+    const addon = (name: string, extra: { dependsOn?: ITerraformDependable[] } = {}) => new EksAddon(this, name, {
+      provider, clusterName: this.resource.name, addonName: name,
+      resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', ...extra,
+    });
+    this.nodeDependencies = [addon('vpc-cni'), addon('kube-proxy'), addon('eks-pod-identity-agent')];
+
+    const nodeRole = new IamRole(this, 'NodeRole', {
+      provider, namePrefix: 'eks-node-', assumeRolePolicy: serviceTrustPolicy(['ec2.amazonaws.com']),
+    });
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']
+      .map((name) => new IamRolePolicyAttachment(this, `NodeRole${name.replace(/_/g, '')}`, {
+        provider, role: nodeRole.name, policyArn: `arn:${cloud.partition}:iam::aws:policy/${name}`,
+      }));
+    this.nodeRoleArn = nodeRole.arn;
+    this.nodeDependencies.push(...nodePolicies);
+
+    const system = props.systemNodes ?? {};
+    const minSize = system.minSize ?? 2;
+    const maxSize = system.maxSize ?? 6;
+    checkInteger(this, 'systemNodes.minSize', minSize, 2, 100);
+    checkInteger(this, 'systemNodes.maxSize', maxSize, minSize, 100);
+    this.systemNodes = new ManagedNodeGroup(this, 'SystemNodes', {
+      cloud, clusterName: this.resource.name, nodeRoleArn: nodeRole.arn, subnetIds: props.vpc.privateSubnetIds,
+      amiType: 'AL2023_x86_64_STANDARD', instanceTypes: [system.instanceType ?? 'm7i.large'],
+      minSize, maxSize, desiredSize: minSize, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
+      labels: { 'node-role.mlops/system': 'true' },
+      dependsOn: this.nodeDependencies,
+    });
+    addon('coredns', { dependsOn: [this.systemNodes.resource] });
+    const ebsCsi = this.newWorkloadIdentity(this, 'EbsCsiIdentity', { namespace: 'kube-system', serviceAccountName: 'ebs-csi-controller-sa' }) as PodIdentity;
+    new IamRolePolicyAttachment(this, 'EbsCsiPolicy', {
+      provider, role: ebsCsi.role.name, policyArn: `arn:${cloud.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
+    });
+    ebsCsi.addToPrincipalPolicy({
+      actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      resources: [secretsKey.keyArn],
+    });
+    addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource] });
+
+    [this.kubernetesProvider, this.helmProvider] = this.makeProviders(this.resource.endpoint, this.resource.certificateAuthority.get(0).data);
+    cloud.stack.addComponent({
+      path: this.node.path, name: 'EksCluster',
+      description: `EKS ${this.kubernetesVersion} "${this.clusterName}", ${access.publicAccess ? `public endpoint limited to ${access.publicCidrs.join(', ')}` : 'private endpoint'}`,
+    });
+  }
+}
+
+/** A cluster created outside this stack. */
+class ImportedEksCluster extends EksClusterBase {
+  public readonly cloud: AwsCloud;
+  public readonly clusterName: string;
+  public readonly helmProvider: HelmProvider;
+  public readonly kubernetesProvider: KubernetesProvider;
+  public readonly privateSubnetIds: string[];
+  public readonly clusterSecurityGroupId: string;
+  public readonly nodeRoleArn: string;
+
+  constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
+    super(scope, id);
+    for (const prop of ['cloud', 'clusterName', 'endpoint', 'certificateAuthorityData', 'privateSubnetIds', 'clusterSecurityGroupId', 'nodeRoleArn']) {
+      const value = (attrs as any)?.[prop];
+      if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+        throw new ValidationError(this, prop, value, 'is required to reference an existing cluster', `Pass the cluster's ${prop}.`);
+      }
+    }
+    this.cloud = attrs.cloud;
+    this.clusterName = attrs.clusterName;
+    this.privateSubnetIds = attrs.privateSubnetIds;
+    this.clusterSecurityGroupId = attrs.clusterSecurityGroupId;
+    this.nodeRoleArn = attrs.nodeRoleArn;
+    checkPattern(this, 'endpoint', attrs.endpoint, /^https:\/\/\S+$/, 'an https:// URL');
+    [this.kubernetesProvider, this.helmProvider] = this.makeProviders(attrs.endpoint, attrs.certificateAuthorityData);
+  }
+}
+
+function validateClusterProps(scope: Construct, props: EksClusterProps, name: string, version: string): void {
+  checkPattern(scope, 'clusterName', name, /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, '1-100 letters, digits, "-" or "_", starting with a letter or digit');
+  if (!isUnresolved(version)) {
+    const match = /^1\.(\d+)$/.exec(String(version));
+    if (!match || Number(match[1]) < MIN_KUBERNETES_MINOR) {
+      throw new ValidationError(scope, 'kubernetesVersion', version, `must be 1.${MIN_KUBERNETES_MINOR} or newer`,
+        `Use "1.${MIN_KUBERNETES_MINOR}": older versions leave standard support and extended support costs 6x per cluster hour.`);
+    }
+  }
+  const access = props.endpointAccess;
+  if (access?.publicAccess) {
+    if (access.publicCidrs.length === 0) {
+      throw new ValidationError(scope, 'endpointAccess', access.publicCidrs, 'opens the public endpoint without CIDR restrictions',
+        'List the CIDR blocks of your VPN or CI runners, or use EndpointAccess.private().');
+    }
+    access.publicCidrs.forEach((cidr, i) => {
+      if (cidr === '0.0.0.0/0' || cidr === '::/0') {
+        throw new ValidationError(scope, `endpointAccess.publicCidrs[${i}]`, cidr, 'opens the API endpoint to the whole internet',
+          'List the CIDR blocks of your VPN or CI runners instead.');
+      }
+      checkCidr(scope, `endpointAccess.publicCidrs[${i}]`, cidr, 8, 32);
+    });
+  }
+}

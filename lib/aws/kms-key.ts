@@ -1,0 +1,107 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+
+/** An AWS service allowed to use a key, and the condition that scopes it. */
+export interface KmsServiceGrant {
+  /** Service principal, e.g. `logs.us-east-1.amazonaws.com`. */
+  readonly servicePrincipal: string;
+  /** KMS actions the service may call. */
+  readonly actions: string[];
+  /**
+   * IAM condition block scoping the use, e.g. to this account's log groups.
+   *
+   * @default - none
+   */
+  readonly conditions?: { [operator: string]: { [key: string]: any } };
+}
+
+/** Properties of a {@link KmsKey}. */
+export interface KmsKeyProps {
+  /** What the key encrypts, used in its description and alias. */
+  readonly purpose: string;
+  /** Provider (region) the key lives in. */
+  readonly provider: AwsProvider;
+  /** Account ID (a token from aws_caller_identity is fine). */
+  readonly accountId: string;
+  /** Partition, e.g. `aws` (a token is fine). */
+  readonly partition: string;
+  /** Alias name without the `alias/` prefix. */
+  readonly aliasName: string;
+  /**
+   * Services that may use the key directly.
+   *
+   * @default - none; principals of the account use it through their IAM policies
+   */
+  readonly serviceGrants?: KmsServiceGrant[];
+  /**
+   * Let EC2 Auto Scaling's service-linked role use the key: needed for encrypted EBS volumes of EKS node groups,
+   * which otherwise fail to launch.
+   *
+   * @default false
+   */
+  readonly allowAutoScaling?: boolean;
+}
+
+/**
+ * A customer-managed KMS key with rotation and an explicit key policy: the account administers it through
+ * IAM, named services use it under conditions, and no statement has a wildcard principal.
+ *
+ * @example
+ * const key = new KmsKey(this, 'LogsKey', { purpose: 'logs', provider, accountId, partition, aliasName: 'mlops/logs' });
+ */
+export class KmsKey extends Construct {
+  /** The key resource. */
+  public readonly resource: KmsKeyResource;
+  /** Key ARN. */
+  public readonly keyArn: string;
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    const root = `arn:${props.partition}:iam::${props.accountId}:root`;
+    const statements: any[] = [{
+      Sid: 'AccountAdministersKeyThroughIam',
+      Effect: 'Allow',
+      Principal: { AWS: root },
+      Action: 'kms:*',
+      Resource: '*',
+    }];
+    for (const grant of props.serviceGrants ?? []) {
+      statements.push({
+        Sid: `Allow${grant.servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '')}`,
+        Effect: 'Allow',
+        Principal: { Service: grant.servicePrincipal },
+        Action: grant.actions,
+        Resource: '*',
+        ...(grant.conditions ? { Condition: grant.conditions } : {}),
+      });
+    }
+    if (props.allowAutoScaling) {
+      const asg = `arn:${props.partition}:iam::${props.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+      statements.push({
+        Sid: 'AutoScalingUsesKeyForEbs',
+        Effect: 'Allow',
+        Principal: { AWS: asg },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+      }, {
+        Sid: 'AutoScalingCreatesGrantsForEbs',
+        Effect: 'Allow',
+        Principal: { AWS: asg },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      });
+    }
+    this.resource = new KmsKeyResource(this, 'Resource', {
+      provider: props.provider,
+      description: `cdktf-mlops: ${props.purpose}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
+    new KmsAlias(this, 'Alias', { provider: props.provider, name: `alias/${props.aliasName}`, targetKeyId: this.resource.keyId });
+    this.keyArn = this.resource.arn;
+  }
+}

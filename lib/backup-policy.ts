@@ -1,0 +1,158 @@
+import { Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import { BackupSchedule } from './core/backup-schedule';
+import { Duration } from './core/duration';
+import { DataStoreKind, DataStoreProtection, DataStoreRecord, IDataStoreCoverage } from './core/data-store-registry';
+import { IBackupPlan, ICloudServices, IKubernetesCluster } from './core/interfaces';
+import { PlatformStack } from './core/platform-stack';
+import { checkInteger } from './core/validate';
+import { ChartCatalog } from './k8s/chart-catalog';
+import { PinnedRelease } from './k8s/pinned-release';
+import { PlatformNamespace } from './k8s/platform-namespace';
+
+/** Properties of a {@link BackupPolicy}. */
+export interface BackupPolicyProps {
+  /** Cloud whose backup service protects the registered stores. */
+  readonly cloud: ICloudServices;
+  /**
+   * Cluster whose state (Kubernetes objects) Velero backs up to the DR region.
+   *
+   * @default - no cluster-state backups
+   */
+  readonly cluster?: IKubernetesCluster;
+  /**
+   * Turn the vault locks into compliance mode after this many days (3 or more): afterwards nobody, not even the
+   * account root, can shorten retention or delete the vault. Governance mode when unset.
+   *
+   * @default - governance mode
+   */
+  readonly complianceLockAfterDays?: number;
+}
+
+/**
+ * Disaster recovery derived from the stack's RecoveryObjective: a locked backup vault, a plan whose snapshot
+ * interval is at most the RPO (plus continuous backup when the RPO is under an hour) with every recovery point
+ * copied to the DR region, a selection of every registered data store (including stores created after this
+ * construct), and Velero backing cluster state up to a bucket in the DR region. Synth fails, naming the store,
+ * when a registered store is not covered.
+ *
+ * @example
+ * new BackupPolicy(stack, 'Backups', { cloud, cluster });
+ */
+export class BackupPolicy extends Construct implements IDataStoreCoverage {
+  /** The schedule derived from the RPO. */
+  public readonly schedule: BackupSchedule;
+  /** The cloud's backup plan. */
+  public readonly plan: IBackupPlan;
+  private readonly stack: PlatformStack;
+  private readonly copyRegion: string;
+
+  constructor(scope: Construct, id: string, props: BackupPolicyProps) {
+    super(scope, id);
+    this.stack = PlatformStack.of(this);
+    const ro = this.stack.recoveryObjective;
+    if (props.complianceLockAfterDays !== undefined) {
+      checkInteger(this, 'complianceLockAfterDays', props.complianceLockAfterDays, 3, 36500);
+    }
+    this.schedule = BackupSchedule.forRpo(ro.rpo);
+    this.copyRegion = props.cloud.drRegion;
+    const registry = this.stack.dataStores;
+    this.plan = props.cloud.newBackupPlan(this, 'Plan', {
+      snapshotIntervalHours: this.schedule.snapshotIntervalHours,
+      snapshotSchedule: this.schedule.cronExpression,
+      continuous: this.schedule.continuous,
+      retention: ro.retention,
+      copyRegion: props.cloud.drRegion,
+      // Resolved at synth so stores registered after this construct are selected too.
+      resourceIds: Lazy.listValue({ produce: () => registry.stores.filter((e) => e.store.backupServiceEligible).map((e) => e.store.resourceId) }),
+      complianceLockAfterDays: props.complianceLockAfterDays,
+    });
+    registry.addCoverage(this);
+    if (props.cluster) {
+      this.addVelero(props.cloud, props.cluster);
+    }
+    this.stack.addComponent({
+      path: this.node.path, name: 'BackupPolicy',
+      description: `${this.plan.mechanism}: snapshots every ${this.schedule.snapshotIntervalHours} h${this.schedule.continuous ? ' + continuous backup' : ''}, ` +
+        `copies to ${this.copyRegion}, ${ro.retention} retention${props.cluster ? `; Velero ${ChartCatalog.VELERO.appVersion} for cluster state` : ''}`,
+    });
+  }
+
+  /** Covers every store the cloud's backup service can protect. */
+  public protectionFor(store: DataStoreRecord): DataStoreProtection | undefined {
+    if (!store.backupServiceEligible) {
+      return undefined;
+    }
+    return {
+      mechanism: this.plan.mechanism,
+      rpo: this.schedule.effectiveRpo,
+      copyRegion: this.copyRegion,
+      // Only snapshot recovery points are copied; continuous ones stay in the primary region.
+      copyRpo: Duration.hours(this.schedule.snapshotIntervalHours),
+      retention: this.stack.recoveryObjective.retention,
+    };
+  }
+
+  private addVelero(cloud: ICloudServices, cluster: IKubernetesCluster): void {
+    const namespace = new PlatformNamespace(this, 'VeleroNamespace', { cluster, name: 'velero', podSecurity: 'baseline' });
+    const location = cloud.newClusterBackupLocation(this, 'ClusterStateBucket');
+    const identity = cluster.newWorkloadIdentity(this, 'VeleroIdentity', { namespace: 'velero', serviceAccountName: 'velero-server' });
+    location.grantee.grantReadWrite(identity);
+    const veleroMinutes = veleroIntervalMinutes(this.stack.recoveryObjective.rpo, this.schedule);
+    const retentionHours = Math.round(this.stack.recoveryObjective.retention.toHours());
+    new PinnedRelease(this, 'Velero', {
+      cluster,
+      chart: ChartCatalog.VELERO,
+      releaseName: 'velero',
+      namespace: namespace.name,
+      values: {
+        initContainers: [{
+          name: 'velero-plugin-for-aws', image: location.pluginImage, imagePullPolicy: 'IfNotPresent',
+          volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
+        }],
+        configuration: {
+          backupStorageLocation: [{ name: 'default', provider: location.provider, bucket: location.bucket.bucketName, prefix: cluster.clusterName, default: true, config: location.config }],
+          volumeSnapshotLocation: [],
+        },
+        credentials: { useSecret: false },
+        serviceAccount: { server: { create: true, name: 'velero-server' } },
+        snapshotsEnabled: false,
+        deployNodeAgent: false,
+        podLabels: this.stack.costAllocation.tags,
+        schedules: {
+          platform: {
+            disabled: false,
+            schedule: veleroCron(veleroMinutes),
+            useOwnerReferencesInBackup: false,
+            template: { ttl: `${retentionHours}h0m0s`, storageLocation: 'default', includedNamespaces: ['*'] },
+          },
+        },
+      },
+    });
+    const path = `${this.node.path}/ClusterState`;
+    this.stack.dataStores.register({
+      path, kind: DataStoreKind.CLUSTER_STATE, purpose: `Kubernetes objects of ${cluster.clusterName}`,
+      resourceId: cluster.clusterName, region: cloud.primaryRegion, backupServiceEligible: false,
+    });
+    // Velero writes straight to the DR-region bucket, so the copy is as fresh as the backup.
+    this.stack.dataStores.protect(path, {
+      mechanism: 'Velero', rpo: Duration.minutes(veleroMinutes), copyRegion: this.copyRegion,
+      copyRpo: Duration.minutes(veleroMinutes), retention: this.stack.recoveryObjective.retention,
+    });
+  }
+}
+
+/** Velero runs on a plain cron, so sub-hour RPOs get a schedule in minutes that divides an hour. */
+function veleroIntervalMinutes(rpo: Duration, schedule: BackupSchedule): number {
+  if (!schedule.continuous) {
+    return schedule.snapshotIntervalHours * 60;
+  }
+  return [30, 20, 15, 10, 5].find((m) => m <= rpo.toMinutes()) ?? 5;
+}
+
+function veleroCron(minutes: number): string {
+  if (minutes < 60) {
+    return `*/${minutes} * * * *`;
+  }
+  return minutes >= 24 * 60 ? '0 3 * * *' : `0 */${minutes / 60} * * *`;
+}

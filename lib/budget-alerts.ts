@@ -1,0 +1,116 @@
+import { Construct } from 'constructs';
+import { CostAllocation } from './core/cost-allocation';
+import { ValidationError } from './core/errors';
+import { ICloudServices } from './core/interfaces';
+import { PlatformStack } from './core/platform-stack';
+import { checkEmails, checkPositive } from './core/validate';
+
+/** Which cost allocation tag scopes the budget and the anomaly monitor. */
+export enum BudgetScope {
+  /** Everything tagged with the stack's project. */
+  PROJECT = 'PROJECT',
+  /** Everything tagged with the stack's team. */
+  TEAM = 'TEAM',
+  /** Everything tagged with the stack's cost center. */
+  COST_CENTER = 'COST_CENTER',
+  /** Everything tagged with the stack's environment. */
+  ENVIRONMENT = 'ENVIRONMENT',
+}
+
+/** Properties of a {@link BudgetAlerts}. */
+export interface BudgetAlertsProps {
+  /** Cloud whose billing services hold the budget. */
+  readonly cloud: ICloudServices;
+  /** Monthly budget in USD (greater than 0). */
+  readonly monthlyLimitUsd: number;
+  /** Who gets the alerts (at least one address). */
+  readonly emails: string[];
+  /**
+   * Percentages of the budget at which actual spend alerts, in (0, 1000].
+   *
+   * @default [80, 100]
+   */
+  readonly actualThresholdsPercent?: number[];
+  /**
+   * Percentages of the budget at which forecast spend alerts, in (0, 1000].
+   *
+   * @default [100]
+   */
+  readonly forecastThresholdsPercent?: number[];
+  /**
+   * Alert on a cost anomaly whose total impact reaches this many USD.
+   *
+   * @default 100
+   */
+  readonly anomalyThresholdUsd?: number;
+  /**
+   * Tag the budget filters on.
+   *
+   * @default BudgetScope.PROJECT
+   */
+  readonly scope?: BudgetScope;
+}
+
+/**
+ * Cost guardrails: a monthly budget filtered on a cost allocation tag, alerting on actual and forecast spend,
+ * an encrypted notification topic with email subscriptions, cost anomaly detection on the same tag, and the
+ * activation of every cost allocation tag key (tags filter nothing in billing until activated).
+ *
+ * @example
+ * new BudgetAlerts(stack, 'Budget', { cloud, monthlyLimitUsd: 25000, emails: ['ml-platform@example.com'] });
+ */
+export class BudgetAlerts extends Construct {
+  /** Tag key the budget filters on. */
+  public readonly filterTagKey: string;
+
+  constructor(scope: Construct, id: string, props: BudgetAlertsProps) {
+    super(scope, id);
+    const stack = PlatformStack.of(this);
+    checkPositive(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
+    if (props.monthlyLimitUsd === undefined) {
+      throw new ValidationError(this, 'monthlyLimitUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
+    }
+    if (!Array.isArray(props.emails) || props.emails.length === 0) {
+      throw new ValidationError(this, 'emails', props.emails, 'must list at least one address', 'Add the address of the team that owns the spend.');
+    }
+    checkEmails(this, 'emails', props.emails);
+    const actual = props.actualThresholdsPercent ?? [80, 100];
+    const forecast = props.forecastThresholdsPercent ?? [100];
+    checkThresholds(this, 'actualThresholdsPercent', actual);
+    checkThresholds(this, 'forecastThresholdsPercent', forecast);
+    const anomalyThresholdUsd = props.anomalyThresholdUsd ?? 100;
+    checkPositive(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
+
+    const cost = stack.costAllocation;
+    const scopeTag = props.scope ?? BudgetScope.PROJECT;
+    const [key, value] = {
+      [BudgetScope.PROJECT]: [CostAllocation.PROJECT_KEY, cost.project],
+      [BudgetScope.TEAM]: [CostAllocation.TEAM_KEY, cost.team],
+      [BudgetScope.COST_CENTER]: [CostAllocation.COST_CENTER_KEY, cost.costCenter],
+      [BudgetScope.ENVIRONMENT]: [CostAllocation.ENVIRONMENT_KEY, cost.environment],
+    }[scopeTag];
+    this.filterTagKey = key;
+    props.cloud.newCostBudget(this, 'Budget', {
+      monthlyLimitUsd: props.monthlyLimitUsd,
+      actualThresholdsPercent: actual,
+      forecastThresholdsPercent: forecast,
+      emails: props.emails,
+      filterTagKey: key,
+      filterTagValue: value,
+      activateTagKeys: cost.tagKeys,
+      anomalyThresholdUsd,
+    });
+    stack.addComponent({
+      path: this.node.path, name: 'BudgetAlerts',
+      description: `$${props.monthlyLimitUsd}/month on ${key}=${value}; actual at ${actual.join('/')}%, forecast at ${forecast.join('/')}%; ` +
+        `anomalies from $${anomalyThresholdUsd}`,
+    });
+  }
+}
+
+function checkThresholds(scope: Construct, prop: string, values: number[]): void {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw new ValidationError(scope, prop, values, 'must list at least one percentage', 'Use e.g. [80, 100].');
+  }
+  values.forEach((v, i) => checkPositive(scope, `${prop}[${i}]`, v, 1000));
+}

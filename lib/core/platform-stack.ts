@@ -1,0 +1,157 @@
+import { Aspects, ISynthesisSession, IStackSynthesizer, TerraformStack } from 'cdktf';
+import { Construct, IConstruct, IValidation } from 'constructs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CostAllocation } from './cost-allocation';
+import { DataStoreRegistry } from './data-store-registry';
+import { ValidationError } from './errors';
+import { PlatformComponent, PlatformReport, PlatformReportInput } from './platform-report';
+import { PolicyPack } from './policy/policy-pack';
+import { IPolicyRule } from './policy/policy-rule';
+import { RecoveryObjective } from './recovery-objective';
+import { checkAwsRegion } from './validate';
+
+/** Properties of a {@link PlatformStack}. */
+export interface PlatformStackProps {
+  /** Who pays for every resource in the stack. Required: a stack cannot synthesize untagged. */
+  readonly costAllocation: CostAllocation;
+  /** How much data may be lost, how fast it comes back and where copies live. */
+  readonly recoveryObjective: RecoveryObjective;
+  /** Region the stack deploys to, e.g. `us-east-1`. */
+  readonly primaryRegion: string;
+  /**
+   * Extra policy rules to run besides those each cloud adds.
+   *
+   * @default - only the clouds' rule packs
+   */
+  readonly policyRules?: IPolicyRule[];
+}
+
+/**
+ * A Terraform stack with cost allocation, a recovery objective and a policy pack built in.
+ *
+ * Every construct of this library finds its stack with `PlatformStack.of(this)`, so a resource can only be
+ * created where cost tags and a recovery objective are declared. At synth the stack runs the policy pack,
+ * proves that every registered data store is protected within the RPO with a copy outside the primary
+ * region, and writes `platform-report.json` and `platform-report.md` beside `cdk.tf.json`.
+ *
+ * @example
+ * const stack = new PlatformStack(app, 'ml-prod', {
+ *   costAllocation: new CostAllocation({ costCenter: 'cc-4512', team: 'ml-platform', project: 'fraud', environment: 'prod' }),
+ *   recoveryObjective: RecoveryObjective.businessCritical('us-west-2'),
+ *   primaryRegion: 'us-east-1',
+ * });
+ */
+export class PlatformStack extends TerraformStack {
+  /** The PlatformStack that holds `scope`; throws a ValidationError when there is none. */
+  public static of(scope: IConstruct): PlatformStack {
+    const found = [...scope.node.scopes].reverse().find((c) => c instanceof PlatformStack);
+    if (!found) {
+      throw new ValidationError(scope, 'scope', scope.node.path, 'is not inside a PlatformStack',
+        'Create this construct inside a PlatformStack, which carries the cost allocation and recovery objective every resource needs.');
+    }
+    return found as PlatformStack;
+  }
+
+  /** Cost allocation of every resource in the stack. */
+  public readonly costAllocation: CostAllocation;
+  /** Recovery objective every data store must meet. */
+  public readonly recoveryObjective: RecoveryObjective;
+  /** Primary region. */
+  public readonly primaryRegion: string;
+  /** Data stores created in the stack and how they are protected. */
+  public readonly dataStores = new DataStoreRegistry();
+  /** The policy pack run at synth. */
+  public readonly policy: PolicyPack;
+  private readonly components: PlatformComponent[] = [];
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    if (!(props?.costAllocation instanceof CostAllocation)) {
+      throw new ValidationError(this, 'costAllocation', props?.costAllocation, 'is required: a stack cannot synthesize untagged',
+        "Pass new CostAllocation({ costCenter, team, project, environment }).");
+    }
+    if (!(props.recoveryObjective instanceof RecoveryObjective)) {
+      throw new ValidationError(this, 'recoveryObjective', props.recoveryObjective, 'is required',
+        "Pass a RecoveryObjective, e.g. RecoveryObjective.businessCritical('us-west-2').");
+    }
+    checkAwsRegion(this, 'primaryRegion', props.primaryRegion);
+    if (props.primaryRegion === undefined) {
+      throw new ValidationError(this, 'primaryRegion', undefined, 'is required', 'Set the region the stack deploys to, e.g. "us-east-1".');
+    }
+    props.costAllocation.validate(this);
+    props.recoveryObjective.validate(this, props.primaryRegion);
+    this.costAllocation = props.costAllocation;
+    this.recoveryObjective = props.recoveryObjective;
+    this.primaryRegion = props.primaryRegion;
+    this.policy = new PolicyPack(props.policyRules ?? []);
+    Aspects.of(this).add(this.policy);
+    this.node.addValidation(new DataStoreCoverage(this));
+    this.synthesizer = new ReportingSynthesizer(this, this.synthesizer);
+  }
+
+  /** Records a component for the platform report. */
+  public addComponent(component: PlatformComponent): void {
+    this.components.push(component);
+  }
+
+  /** The content of the platform report as it stands now. */
+  public reportInput(): PlatformReportInput {
+    return {
+      stackName: this.node.id,
+      primaryRegion: this.primaryRegion,
+      costAllocation: this.costAllocation,
+      recoveryObjective: this.recoveryObjective,
+      components: [...this.components],
+      dataStores: this.dataStores.stores,
+      findings: [...this.policy.findings],
+      ruleCount: this.policy.rules.length,
+    };
+  }
+}
+
+/**
+ * Proves at synth that every registered data store has a protection meeting the RPO and a copy outside the
+ * primary region; names each store that does not.
+ */
+class DataStoreCoverage implements IValidation {
+  constructor(private readonly stack: PlatformStack) {}
+
+  public validate(): string[] {
+    const rpo = this.stack.recoveryObjective.rpo;
+    const errors: string[] = [];
+    for (const { store, protections } of this.stack.dataStores.stores) {
+      if (protections.length === 0) {
+        errors.push(`data store ${store.path} (${store.purpose}) has no backup: add a BackupPolicy to the stack, ` +
+          'or enable replication to the DR region on the store.');
+        continue;
+      }
+      if (!protections.some((p) => p.rpo.toMinutes() <= rpo.toMinutes())) {
+        errors.push(`data store ${store.path} (${store.purpose}) cannot meet the RPO of ${rpo}: its protections give ` +
+          `${protections.map((p) => `${p.mechanism} every ${p.rpo}`).join(', ')}. Lower the backup interval or raise the RPO.`);
+      }
+      if (!protections.some((p) => p.copyRegion !== store.region)) {
+        errors.push(`data store ${store.path} (${store.purpose}) has no copy outside its region ${store.region}: ` +
+          `copy its backups or replicate it to ${this.stack.recoveryObjective.drRegion}.`);
+      }
+    }
+    return errors;
+  }
+}
+
+/** Wraps the stack's synthesizer to write the platform report, even when synth then fails on findings. */
+class ReportingSynthesizer implements IStackSynthesizer {
+  constructor(private readonly stack: PlatformStack, private readonly inner: IStackSynthesizer) {}
+
+  public synthesize(session: ISynthesisSession): void {
+    try {
+      this.inner.synthesize(session);
+    } finally {
+      const dir = path.join(session.outdir, 'stacks', this.stack.node.id);
+      fs.mkdirSync(dir, { recursive: true });
+      const input = this.stack.reportInput();
+      fs.writeFileSync(path.join(dir, 'platform-report.json'), JSON.stringify(PlatformReport.toJson(input), null, 2) + '\n');
+      fs.writeFileSync(path.join(dir, 'platform-report.md'), PlatformReport.toMarkdown(input));
+    }
+  }
+}

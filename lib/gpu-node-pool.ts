@@ -1,0 +1,161 @@
+import { Construct } from 'constructs';
+import { GpuInstanceCatalog, GpuInstanceSpec, CpuArchitecture } from './aws/gpu-instance-catalog';
+import { ValidationError } from './core/errors';
+import { IGpuNodeGroup, IKubernetesCluster } from './core/interfaces';
+import { PlatformStack } from './core/platform-stack';
+import { checkInteger, isUnresolved } from './core/validate';
+import { DEVICE_PLUGIN_CONFIG_LABEL, GpuOperator, MigStrategy } from './k8s/gpu-operator';
+
+/** Whether nodes are bought on-demand or on the spot market. */
+export enum CapacityType {
+  /** On-demand: never reclaimed. */
+  ON_DEMAND = 'ON_DEMAND',
+  /** Spot: up to ~70% cheaper, reclaimed with two minutes' notice. Fine for restartable training. */
+  SPOT = 'SPOT',
+}
+
+/** Options for GPU capacity, as given to `GpuNodePool` or a cluster helper. */
+export interface GpuNodePoolOptions {
+  /** GPU instance type from the catalog, e.g. `g5.xlarge`. */
+  readonly instanceType: string;
+  /**
+   * Minimum nodes. 0 lets the pool scale to zero when no GPU pod is pending.
+   *
+   * @default 0
+   */
+  readonly minSize?: number;
+  /**
+   * Maximum nodes.
+   *
+   * @default 4
+   */
+  readonly maxSize?: number;
+  /**
+   * Spot or on-demand.
+   *
+   * @default CapacityType.ON_DEMAND
+   */
+  readonly capacityType?: CapacityType;
+  /**
+   * Root volume size in GiB (container images of ML frameworks are large).
+   *
+   * @default 200
+   */
+  readonly diskSizeGiB?: number;
+  /**
+   * Share each GPU between this many pods by time-slicing (no memory isolation).
+   *
+   * @default - no sharing
+   */
+  readonly timeSlicingReplicas?: number;
+  /**
+   * MIG strategy, for MIG-capable GPUs (A100, H100, H200, B200) only.
+   *
+   * @default MigStrategy.SINGLE on the operator, unused on GPUs without MIG
+   */
+  readonly migStrategy?: MigStrategy;
+  /**
+   * EC2 capacity reservation to launch into.
+   *
+   * @default - none
+   */
+  readonly capacityReservationId?: string;
+  /**
+   * Extra Kubernetes labels for the nodes.
+   *
+   * @default - only the labels the pool sets
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/** Properties of a {@link GpuNodePool}. */
+export interface GpuNodePoolProps extends GpuNodePoolOptions {
+  /** The cluster to add GPU nodes to. */
+  readonly cluster: IKubernetesCluster;
+}
+
+/**
+ * GPU capacity on a cluster: nodes of a catalog-checked NVIDIA instance type on an AMI that ships the driver,
+ * tainted `nvidia.com/gpu=true:NoSchedule` so only GPU workloads land there, labelled with the GPU model,
+ * scaling to zero by default, with the NVIDIA GPU operator (DCGM exporter on) and optional time-slicing.
+ *
+ * @example
+ * new GpuNodePool(stack, 'TrainingGpus', { cluster, instanceType: 'g6e.2xlarge', maxSize: 8, capacityType: CapacityType.SPOT });
+ */
+export class GpuNodePool extends Construct {
+  /** The instance type's catalog entry. */
+  public readonly spec: GpuInstanceSpec;
+  /** The node group. */
+  public readonly nodeGroup: IGpuNodeGroup;
+  /** Labels on every node of the pool (use them in nodeSelectors). */
+  public readonly nodeLabels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    this.spec = lookupGpu(this, props.instanceType);
+    const minSize = props.minSize ?? 0;
+    const maxSize = props.maxSize ?? 4;
+    checkInteger(this, 'minSize', minSize, 0, 1000);
+    checkInteger(this, 'maxSize', maxSize, 1, 1000);
+    if (minSize > maxSize) {
+      throw new ValidationError(this, 'minSize', minSize, `is greater than maxSize (${maxSize})`, 'Set minSize at most maxSize.');
+    }
+    const diskSizeGiB = props.diskSizeGiB ?? 200;
+    checkInteger(this, 'diskSizeGiB', diskSizeGiB, 50, 16384);
+    if (props.timeSlicingReplicas !== undefined) {
+      checkInteger(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 2, 48);
+    }
+    if (props.migStrategy !== undefined && props.migStrategy !== MigStrategy.NONE && !this.spec.migCapable) {
+      throw new ValidationError(this, 'migStrategy', props.migStrategy, `needs a MIG-capable GPU, and ${this.spec.instanceType} has ${this.spec.gpuModel}`,
+        'Use an A100, H100, H200 or B200 instance type (p4d, p5, p5e, p6), or time-slicing instead.');
+    }
+    if (props.migStrategy !== undefined && props.timeSlicingReplicas !== undefined) {
+      throw new ValidationError(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 'cannot be combined with migStrategy',
+        'Choose one way to share GPUs.');
+    }
+
+    const operator = GpuOperator.of(props.cluster);
+    if (props.migStrategy !== undefined) {
+      operator.useMigStrategy(props.migStrategy);
+    }
+    this.nodeLabels = {
+      ...props.labels,
+      'mlops/gpu-pool': id.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63),
+      'mlops/gpu-model': this.spec.gpuModel,
+      'mlops/gpu-count': String(this.spec.gpuCount),
+      'mlops/gpu-memory-gib': String(this.spec.gpuMemoryGiB),
+      ...(props.timeSlicingReplicas !== undefined ? { [DEVICE_PLUGIN_CONFIG_LABEL]: operator.addTimeSlicing(props.timeSlicingReplicas) } : {}),
+    };
+    this.nodeGroup = props.cluster.addGpuNodeGroup(this, 'NodeGroup', {
+      instanceType: this.spec.instanceType,
+      minSize, maxSize, desiredSize: minSize,
+      spot: props.capacityType === CapacityType.SPOT,
+      diskSizeGiB,
+      labels: this.nodeLabels,
+      arm64: this.spec.architecture === CpuArchitecture.ARM64,
+      capacityReservationId: props.capacityReservationId,
+    });
+    PlatformStack.of(this).addComponent({
+      path: this.node.path, name: 'GpuNodePool',
+      description: `${minSize}-${maxSize} x ${this.spec.instanceType} (${this.spec.gpuCount} x ${this.spec.gpuModel} ${this.spec.gpuMemoryGiB} GiB), ` +
+        `${props.capacityType ?? CapacityType.ON_DEMAND}, $${this.spec.onDemandHourlyUsd}/h on-demand per node` +
+        `${props.timeSlicingReplicas ? `, time-sliced x${props.timeSlicingReplicas}` : ''}`,
+    });
+  }
+}
+
+function lookupGpu(scope: Construct, instanceType: string): GpuInstanceSpec {
+  if (isUnresolved(instanceType)) {
+    throw new ValidationError(scope, 'instanceType', instanceType, 'must be known at synth', 'Pass a literal instance type: the GPU catalog checks it.');
+  }
+  const spec = typeof instanceType === 'string' ? GpuInstanceCatalog.lookup(instanceType) : undefined;
+  if (!spec) {
+    const family = typeof instanceType === 'string' ? instanceType.split('.')[0] : '';
+    const sameFamily = GpuInstanceCatalog.all().filter((s) => s.family === family).map((s) => s.instanceType);
+    const hint = sameFamily.length > 0
+      ? `Sizes of ${family}: ${sameFamily.join(', ')}.`
+      : `Use an NVIDIA GPU instance type from families ${GpuInstanceCatalog.families().join(', ')}.`;
+    throw new ValidationError(scope, 'instanceType', instanceType, 'is not a known NVIDIA GPU instance type', hint);
+  }
+  return spec;
+}

@@ -1,0 +1,46 @@
+// Core: cloud-neutral contracts, cost and recovery models, registry, policy engine, report, errors.
+export * from './core/errors';
+export * from './core/duration';
+export * from './core/cost-allocation';
+export * from './core/recovery-objective';
+export * from './core/backup-schedule';
+export * from './core/data-store-registry';
+export * from './core/interfaces';
+export * from './core/platform-report';
+export * from './core/platform-stack';
+export * from './core/policy/policy-rule';
+export * from './core/policy/policy-pack';
+export * from './core/policy/policy-suppressions';
+
+// Kubernetes and Helm pieces any conformant cluster runs.
+export * from './k8s/chart-catalog';
+export * from './k8s/platform-namespace';
+export * from './k8s/pinned-release';
+export * from './k8s/manifest-chart';
+export * from './k8s/external-secrets-operator';
+export * from './k8s/gpu-operator';
+
+// AWS implementations.
+export * from './aws/aws-cloud';
+export * from './aws/kms-key';
+export * from './aws/iam-policy';
+export * from './aws/secure-bucket';
+export * from './aws/vpc';
+export * from './aws/eks-cluster';
+export * from './aws/node-group';
+export * from './aws/pod-identity';
+export * from './aws/grantee';
+export * from './aws/postgres-database';
+export * from './aws/container-repository';
+export * from './aws/aws-backup-plan';
+export * from './aws/aws-cost-budget';
+export * from './aws/gpu-instance-catalog';
+export * from './aws/policy/aws-policy-rules';
+
+// The platform constructs.
+export * from './experiment-tracking';
+export * from './model-registry';
+export * from './gpu-node-pool';
+export * from './backup-policy';
+export * from './budget-alerts';
+export * from './platform/aws-mlops-platform';

@@ -1,0 +1,93 @@
+import { Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import { IKubernetesCluster } from '../core/interfaces';
+import { PlatformStack } from '../core/platform-stack';
+import { ChartCatalog } from './chart-catalog';
+import { PlatformNamespace } from './platform-namespace';
+import { Release } from '@cdktf/provider-helm/lib/release';
+
+/** How GPUs with MIG support are partitioned. */
+export enum MigStrategy {
+  /** Every GPU is one device. */
+  NONE = 'none',
+  /** Every GPU on a node is split the same way; devices keep the `nvidia.com/gpu` name. */
+  SINGLE = 'single',
+  /** GPUs may be split differently; devices are named by profile (`nvidia.com/mig-1g.10gb`). */
+  MIXED = 'mixed',
+}
+
+/** Node label the device plugin reads to pick its sharing configuration. */
+export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
+
+/**
+ * The NVIDIA GPU operator, once per cluster. The AMIs the library uses ship the driver and container
+ * toolkit, so the operator installs neither; it runs the device plugin, GPU feature discovery and the DCGM
+ * exporter only on NVIDIA nodes (node feature discovery labels them). Time-slicing configurations are
+ * collected from every pool and rendered at synth.
+ */
+export class GpuOperator extends Construct {
+  /** The operator of a cluster, installed on first use. */
+  public static of(cluster: IKubernetesCluster): GpuOperator {
+    const existing = cluster.node.tryFindChild('GpuOperator');
+    return (existing as GpuOperator) ?? new GpuOperator(cluster as unknown as Construct, 'GpuOperator', cluster);
+  }
+
+  /** The Helm release. */
+  public readonly release: Release;
+  private readonly sharingConfigs = new Map<string, number>();
+  private migStrategy = MigStrategy.SINGLE;
+
+  private constructor(scope: Construct, id: string, cluster: IKubernetesCluster) {
+    super(scope, id);
+    const stack = PlatformStack.of(this);
+    const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: 'gpu-operator', podSecurity: 'privileged' });
+    const chart = ChartCatalog.GPU_OPERATOR;
+    this.release = new Release(this, 'Release', {
+      provider: cluster.helmProvider,
+      name: 'gpu-operator',
+      namespace: namespace.name,
+      repository: chart.repository,
+      chart: chart.chart,
+      version: chart.version,
+      atomic: true,
+      wait: true,
+      timeout: 900,
+      values: [Lazy.stringValue({ produce: () => JSON.stringify(this.values(stack.costAllocation.tags)) })],
+    });
+    stack.addComponent({
+      path: this.node.path, name: 'GpuOperator',
+      description: `NVIDIA GPU operator ${chart.version}: driver and toolkit from the AMI, DCGM exporter on`,
+    });
+  }
+
+  /**
+   * Registers a time-slicing configuration; returns the name nodes select it by (through the
+   * `nvidia.com/device-plugin.config` label).
+   */
+  public addTimeSlicing(replicas: number): string {
+    const name = `time-sliced-${replicas}`;
+    this.sharingConfigs.set(name, replicas);
+    return name;
+  }
+
+  /** Sets the MIG strategy for the cluster (one per cluster in the operator). */
+  public useMigStrategy(strategy: MigStrategy): void {
+    this.migStrategy = strategy;
+  }
+
+  private values(labels: { [key: string]: string }): any {
+    const data: { [key: string]: string } = { default: 'version: v1\n' };
+    for (const [name, replicas] of [...this.sharingConfigs.entries()].sort()) {
+      data[name] = `version: v1\nsharing:\n  timeSlicing:\n    resources:\n    - name: nvidia.com/gpu\n      replicas: ${replicas}\n`;
+    }
+    return {
+      driver: { enabled: false },
+      toolkit: { enabled: false },
+      nfd: { enabled: true },
+      dcgmExporter: { enabled: true },
+      mig: { strategy: this.migStrategy },
+      daemonsets: { labels },
+      devicePlugin: { enabled: true, config: { create: true, name: 'device-plugin-sharing', default: 'default', data } },
+    };
+  }
+}

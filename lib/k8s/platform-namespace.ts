@@ -1,0 +1,48 @@
+import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
+import { Construct } from 'constructs';
+import { IKubernetesCluster } from '../core/interfaces';
+import { PlatformStack } from '../core/platform-stack';
+import { checkPattern } from '../core/validate';
+
+/** Properties of a {@link PlatformNamespace}. */
+export interface PlatformNamespaceProps {
+  /** The cluster. */
+  readonly cluster: IKubernetesCluster;
+  /** Namespace name (a DNS label). */
+  readonly name: string;
+  /**
+   * Pod Security Standard enforced in the namespace. Node agents (GPU operator) need `privileged`.
+   *
+   * @default 'restricted'
+   */
+  readonly podSecurity?: string;
+}
+
+/**
+ * A Kubernetes namespace labelled with the stack's cost allocation, so OpenCost and similar tools attribute
+ * every pod in it, and with a Pod Security Standard enforced.
+ *
+ * @example
+ * const ns = new PlatformNamespace(this, 'Namespace', { cluster, name: 'mlflow' });
+ */
+export class PlatformNamespace extends Construct {
+  /** The namespace resource. */
+  public readonly resource: Namespace;
+  /** Namespace name. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
+    super(scope, id);
+    checkPattern(this, 'name', props.name, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name (lower-case DNS label)');
+    const podSecurity = props.podSecurity ?? 'restricted';
+    checkPattern(this, 'podSecurity', podSecurity, /^(privileged|baseline|restricted)$/, 'one of privileged, baseline, restricted');
+    this.resource = new Namespace(this, 'Resource', {
+      provider: props.cluster.kubernetesProvider,
+      metadata: {
+        name: props.name,
+        labels: { ...PlatformStack.of(this).costAllocation.tags, 'pod-security.kubernetes.io/enforce': podSecurity },
+      },
+    });
+    this.name = this.resource.metadata.name;
+  }
+}
