@@ -49,7 +49,7 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
-    this.stack = PlatformStack.of(this);
+    this.stack = PlatformStack.ofConstruct(this);
     const ro = this.stack.recoveryObjective;
     if (props.complianceLockAfterDays !== undefined) {
       checkInteger(this, 'complianceLockAfterDays', props.complianceLockAfterDays, 3, 36500);

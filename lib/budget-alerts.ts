@@ -65,7 +65,7 @@ export class BudgetAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetAlertsProps) {
     super(scope, id);
-    const stack = PlatformStack.of(this);
+    const stack = PlatformStack.ofConstruct(this);
     checkPositive(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
     if (props.monthlyLimitUsd === undefined) {
       throw new ValidationError(this, 'monthlyLimitUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');

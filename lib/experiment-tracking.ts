@@ -91,7 +91,7 @@ export class ExperimentTracking extends Construct {
     super(scope, id);
     const replicas = props.replicas ?? 2;
     checkInteger(this, 'replicas', replicas, 1, 20);
-    const stack = PlatformStack.of(this);
+    const stack = PlatformStack.ofConstruct(this);
     const { cluster, cloud } = props;
     const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: props.namespace ?? 'mlflow' });
     this.namespace = namespace.name;

@@ -135,7 +135,7 @@ export class GpuNodePool extends Construct {
       arm64: this.spec.architecture === CpuArchitecture.ARM64,
       capacityReservationId: props.capacityReservationId,
     });
-    PlatformStack.of(this).addComponent({
+    PlatformStack.ofConstruct(this).addComponent({
       path: this.node.path, name: 'GpuNodePool',
       description: `${minSize}-${maxSize} x ${this.spec.instanceType} (${this.spec.gpuCount} x ${this.spec.gpuModel} ${this.spec.gpuMemoryGiB} GiB), ` +
         `${props.capacityType ?? CapacityType.ON_DEMAND}, $${this.spec.onDemandHourlyUsd}/h on-demand per node` +

@@ -1,5 +1,5 @@
 // Core: cloud-neutral contracts, cost and recovery models, registry, policy engine, report, errors.
-export * from './core/errors';
+export * from './core/error-inspection';
 export * from './core/duration';
 export * from './core/cost-allocation';
 export * from './core/recovery-objective';

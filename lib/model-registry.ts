@@ -51,7 +51,7 @@ export class ModelRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
-    const stack = PlatformStack.of(this);
+    const stack = PlatformStack.ofConstruct(this);
     this.modelStore = props.cloud.newObjectStore(this, 'Models', {
       purpose: 'models',
       bucketName: props.bucketName,

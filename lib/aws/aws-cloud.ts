@@ -59,16 +59,6 @@ export interface AwsCloudProps {
  * const bucket = cloud.newObjectStore(stack, 'Datasets', { purpose: 'datasets' });
  */
 export class AwsCloud extends Construct implements ICloudServices {
-  /** Finds the AwsCloud of a stack; throws when the stack has none. */
-  public static of(scope: IConstruct): AwsCloud {
-    const stack = PlatformStack.of(scope);
-    const found = stack.node.children.find((c) => c instanceof AwsCloud);
-    if (!found) {
-      throw new Error(`no AwsCloud in stack ${stack.node.path}`);
-    }
-    return found as AwsCloud;
-  }
-
   /** Always `aws`. */
   public readonly cloudName = 'aws';
   /** Primary region. */
@@ -92,7 +82,7 @@ export class AwsCloud extends Construct implements ICloudServices {
 
   constructor(scope: Construct, id: string, props: AwsCloudProps = {}) {
     super(scope, id);
-    this.stack = PlatformStack.of(this);
+    this.stack = PlatformStack.ofConstruct(this);
     this.primaryRegion = this.stack.primaryRegion;
     this.drRegion = this.stack.recoveryObjective.drRegion;
     const cost = this.stack.costAllocation;

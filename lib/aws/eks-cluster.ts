@@ -143,8 +143,11 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   public abstract readonly privateSubnetIds: string[];
   public abstract readonly clusterSecurityGroupId: string;
   public abstract readonly nodeRoleArn: string;
-  /** What GPU node groups must be created after (add-ons that make nodes Ready). */
-  protected nodeDependencies: ITerraformDependable[] = [];
+  /**
+   * What GPU node groups must be created after (add-ons that make nodes Ready).
+   * @internal
+   */
+  protected _nodeDependencies: ITerraformDependable[] = [];
 
   public newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity {
     return new PodIdentity(scope as Construct, id, {
@@ -169,12 +172,15 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
       labels: options.labels,
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
       capacityReservationId: options.capacityReservationId,
-      dependsOn: this.nodeDependencies,
+      dependsOn: this._nodeDependencies,
     });
   }
 
-  /** Kubernetes and Helm providers authenticating with `aws eks get-token` (short-lived tokens, no stored secrets). */
-  protected makeProviders(endpoint: string, caData: string): [KubernetesProvider, HelmProvider] {
+  /**
+   * Kubernetes and Helm providers authenticating with `aws eks get-token` (short-lived tokens, no stored secrets).
+   * @internal
+   */
+  protected _makeProviders(endpoint: string, caData: string): [KubernetesProvider, HelmProvider] {
     const args = ['eks', 'get-token', '--cluster-name', this.clusterName, '--region', this.cloud.primaryRegion, '--output', 'json'];
     const exec = { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args };
     const ca = Fn.base64decode(caData);
@@ -271,7 +277,7 @@ export class EksCluster extends EksClusterBase {
       provider, clusterName: this.resource.name, addonName: name,
       resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', ...extra,
     });
-    this.nodeDependencies = [addon('vpc-cni'), addon('kube-proxy'), addon('eks-pod-identity-agent')];
+    this._nodeDependencies = [addon('vpc-cni'), addon('kube-proxy'), addon('eks-pod-identity-agent')];
 
     const nodeRole = new IamRole(this, 'NodeRole', {
       provider, namePrefix: 'eks-node-', assumeRolePolicy: serviceTrustPolicy(['ec2.amazonaws.com']),
@@ -281,7 +287,7 @@ export class EksCluster extends EksClusterBase {
         provider, role: nodeRole.name, policyArn: `arn:${cloud.partition}:iam::aws:policy/${name}`,
       }));
     this.nodeRoleArn = nodeRole.arn;
-    this.nodeDependencies.push(...nodePolicies);
+    this._nodeDependencies.push(...nodePolicies);
 
     const system = props.systemNodes ?? {};
     const minSize = system.minSize ?? 2;
@@ -293,7 +299,7 @@ export class EksCluster extends EksClusterBase {
       amiType: 'AL2023_x86_64_STANDARD', instanceTypes: [system.instanceType ?? 'm7i.large'],
       minSize, maxSize, desiredSize: minSize, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
       labels: { 'node-role.mlops/system': 'true' },
-      dependsOn: this.nodeDependencies,
+      dependsOn: this._nodeDependencies,
     });
     addon('coredns', { dependsOn: [this.systemNodes.resource] });
     const ebsCsi = this.newWorkloadIdentity(this, 'EbsCsiIdentity', { namespace: 'kube-system', serviceAccountName: 'ebs-csi-controller-sa' }) as PodIdentity;
@@ -306,7 +312,7 @@ export class EksCluster extends EksClusterBase {
     });
     addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource] });
 
-    [this.kubernetesProvider, this.helmProvider] = this.makeProviders(this.resource.endpoint, this.resource.certificateAuthority.get(0).data);
+    [this.kubernetesProvider, this.helmProvider] = this._makeProviders(this.resource.endpoint, this.resource.certificateAuthority.get(0).data);
     cloud.stack.addComponent({
       path: this.node.path, name: 'EksCluster',
       description: `EKS ${this.kubernetesVersion} "${this.clusterName}", ${access.publicAccess ? `public endpoint limited to ${access.publicCidrs.join(', ')}` : 'private endpoint'}`,
@@ -338,7 +344,7 @@ class ImportedEksCluster extends EksClusterBase {
     this.clusterSecurityGroupId = attrs.clusterSecurityGroupId;
     this.nodeRoleArn = attrs.nodeRoleArn;
     checkPattern(this, 'endpoint', attrs.endpoint, /^https:\/\/\S+$/, 'an https:// URL');
-    [this.kubernetesProvider, this.helmProvider] = this.makeProviders(attrs.endpoint, attrs.certificateAuthorityData);
+    [this.kubernetesProvider, this.helmProvider] = this._makeProviders(attrs.endpoint, attrs.certificateAuthorityData);
   }
 }
 

@@ -30,7 +30,7 @@ export interface PlatformStackProps {
 /**
  * A Terraform stack with cost allocation, a recovery objective and a policy pack built in.
  *
- * Every construct of this library finds its stack with `PlatformStack.of(this)`, so a resource can only be
+ * Every construct of this library finds its stack with `PlatformStack.ofConstruct(this)`, so a resource can only be
  * created where cost tags and a recovery objective are declared. At synth the stack runs the policy pack,
  * proves that every registered data store is protected within the RPO with a copy outside the primary
  * region, and writes `platform-report.json` and `platform-report.md` beside `cdk.tf.json`.
@@ -44,7 +44,7 @@ export interface PlatformStackProps {
  */
 export class PlatformStack extends TerraformStack {
   /** The PlatformStack that holds `scope`; throws a ValidationError when there is none. */
-  public static of(scope: IConstruct): PlatformStack {
+  public static ofConstruct(scope: IConstruct): PlatformStack {
     const found = [...scope.node.scopes].reverse().find((c) => c instanceof PlatformStack);
     if (!found) {
       throw new ValidationError(scope, 'scope', scope.node.path, 'is not inside a PlatformStack',

@@ -27,7 +27,7 @@ export class ExternalSecretsOperator extends Construct {
 
   private constructor(scope: Construct, id: string, cluster: IKubernetesCluster) {
     super(scope, id);
-    const labels = PlatformStack.of(this).costAllocation.tags;
+    const labels = PlatformStack.ofConstruct(this).costAllocation.tags;
     const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: NAMESPACE });
     this.identity = cluster.newWorkloadIdentity(this, 'Identity', { namespace: NAMESPACE, serviceAccountName: SERVICE_ACCOUNT });
     this.release = new PinnedRelease(this, 'Release', {
@@ -43,7 +43,7 @@ export class ExternalSecretsOperator extends Construct {
         certController: { podLabels: labels },
       },
     });
-    PlatformStack.of(this).addComponent({
+    PlatformStack.ofConstruct(this).addComponent({
       path: this.node.path, name: 'ExternalSecretsOperator',
       description: `External Secrets Operator ${ChartCatalog.EXTERNAL_SECRETS.appVersion} (chart ${ChartCatalog.EXTERNAL_SECRETS.version})`,
     });

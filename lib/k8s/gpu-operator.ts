@@ -39,7 +39,7 @@ export class GpuOperator extends Construct {
 
   private constructor(scope: Construct, id: string, cluster: IKubernetesCluster) {
     super(scope, id);
-    const stack = PlatformStack.of(this);
+    const stack = PlatformStack.ofConstruct(this);
     const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: 'gpu-operator', podSecurity: 'privileged' });
     const chart = ChartCatalog.GPU_OPERATOR;
     this.release = new Release(this, 'Release', {

@@ -40,7 +40,7 @@ export class PlatformNamespace extends Construct {
       provider: props.cluster.kubernetesProvider,
       metadata: {
         name: props.name,
-        labels: { ...PlatformStack.of(this).costAllocation.tags, 'pod-security.kubernetes.io/enforce': podSecurity },
+        labels: { ...PlatformStack.ofConstruct(this).costAllocation.tags, 'pod-security.kubernetes.io/enforce': podSecurity },
       },
     });
     this.name = this.resource.metadata.name;

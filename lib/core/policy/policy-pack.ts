@@ -116,12 +116,12 @@ class StackIndex implements IPolicyContext {
     return view;
   }
 
-  public resourcesOfType(type: string): PolicyResource[] {
-    return this.byType.get(type) ?? [];
+  public resourcesOfType(resourceType: string): PolicyResource[] {
+    return this.byType.get(resourceType) ?? [];
   }
 
-  public resourcesReferencing(type: string, target: PolicyResource): PolicyResource[] {
+  public resourcesReferencing(resourceType: string, target: PolicyResource): PolicyResource[] {
     const marker = '${' + target.address + '.';
-    return this.resourcesOfType(type).filter((r) => JSON.stringify(r.config).includes(marker));
+    return this.resourcesOfType(resourceType).filter((r) => JSON.stringify(r.config).includes(marker));
   }
 }

@@ -21,9 +21,9 @@ export interface PolicyResource {
 /** What a rule can look up besides the resource it checks. */
 export interface IPolicyContext {
   /** Every resource of the given type in the stack. */
-  resourcesOfType(type: string): PolicyResource[];
+  resourcesOfType(resourceType: string): PolicyResource[];
   /** Resources of the given type whose arguments reference the target resource. */
-  resourcesReferencing(type: string, target: PolicyResource): PolicyResource[];
+  resourcesReferencing(resourceType: string, target: PolicyResource): PolicyResource[];
 }
 
 /**
