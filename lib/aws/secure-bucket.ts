@@ -233,6 +233,8 @@ export class SecureBucket extends Construct implements IObjectStore {
     const replica = new SecureBucket(this, 'Replica', {
       cloud, purpose: `${props.purpose}-replica`, region: AwsRegionRole.DR, register: false,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+      // Locked objects only replicate into a bucket that has object lock too.
+      objectLockDays: props.objectLockDays,
     });
     const role = new IamRole(this, 'ReplicationRole', {
       provider: cloud.provider,

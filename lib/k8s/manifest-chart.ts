@@ -42,7 +42,7 @@ export class ManifestChart extends Construct {
     super(scope, id);
     const values: { [key: string]: string } = {};
     const template = props.manifests
-      .map((m) => JSON.stringify(extractTokens(m, values)))
+      .map((m) => JSON.stringify(extractTokens(m, values), null, 2))
       .join('\n---\n')
       // Braces meant for the objects (e.g. External Secrets templates) must reach them unrendered by Helm.
       .replace(/\{\{|\}\}/g, (braces) => `{{ "${braces}" }}`)

@@ -1,4 +1,4 @@
-import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct } from 'constructs';
 import { IKubernetesCluster } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
@@ -27,7 +27,7 @@ export interface PlatformNamespaceProps {
  */
 export class PlatformNamespace extends Construct {
   /** The namespace resource. */
-  public readonly resource: Namespace;
+  public readonly resource: NamespaceV1;
   /** Namespace name. */
   public readonly name: string;
 
@@ -36,7 +36,7 @@ export class PlatformNamespace extends Construct {
     checkPattern(this, 'name', props.name, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name (lower-case DNS label)');
     const podSecurity = props.podSecurity ?? 'restricted';
     checkPattern(this, 'podSecurity', podSecurity, /^(privileged|baseline|restricted)$/, 'one of privileged, baseline, restricted');
-    this.resource = new Namespace(this, 'Resource', {
+    this.resource = new NamespaceV1(this, 'Resource', {
       provider: props.cluster.kubernetesProvider,
       metadata: {
         name: props.name,
