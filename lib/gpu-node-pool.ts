@@ -151,7 +151,8 @@ function lookupGpu(scope: Construct, instanceType: string): GpuInstanceSpec {
   const spec = typeof instanceType === 'string' ? GpuInstanceCatalog.lookup(instanceType) : undefined;
   if (!spec) {
     const family = typeof instanceType === 'string' ? instanceType.split('.')[0] : '';
-    const sameFamily = GpuInstanceCatalog.all().filter((s) => s.family === family).map((s) => s.instanceType);
+    const sameFamily = GpuInstanceCatalog.all().filter((s) => s.family === family)
+      .sort((a, b) => a.vcpus - b.vcpus).map((s) => s.instanceType);
     const hint = sameFamily.length > 0
       ? `Sizes of ${family}: ${sameFamily.join(', ')}.`
       : `Use an NVIDIA GPU instance type from families ${GpuInstanceCatalog.families().join(', ')}.`;
