@@ -43,7 +43,7 @@ export function appOf(stack: PlatformStack): App {
 }
 
 export interface SynthResult {
-  /** The stack's cdk.tf.json. */
+  /** The stack's cdk.tf.json (undefined when synth failed before writing it). */
   readonly json: any;
   /** The stack's platform-report.json. */
   readonly report: any;
@@ -64,7 +64,7 @@ export function readStackOutput(outdir: string, stackId: string): SynthResult {
   const dir = path.join(outdir, 'stacks', stackId);
   return {
     dir,
-    json: JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')),
+    json: fs.existsSync(path.join(dir, 'cdk.tf.json')) ? JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) : undefined,
     report: JSON.parse(fs.readFileSync(path.join(dir, 'platform-report.json'), 'utf8')),
     markdown: fs.readFileSync(path.join(dir, 'platform-report.md'), 'utf8'),
   };
