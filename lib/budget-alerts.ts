@@ -3,7 +3,7 @@ import { CostAllocation } from './core/cost-allocation';
 import { ValidationError } from './core/errors';
 import { ICloudServices } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkEmails, checkPositive } from './core/validate';
+import { checkEmails, checkPositive, isUnresolved } from './core/validate';
 
 /** Which cost allocation tag scopes the budget and the anomaly monitor. */
 export enum BudgetScope {
@@ -66,10 +66,10 @@ export class BudgetAlerts extends Construct {
   constructor(scope: Construct, id: string, props: BudgetAlertsProps) {
     super(scope, id);
     const stack = PlatformStack.ofConstruct(this);
-    checkPositive(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
     if (props.monthlyLimitUsd === undefined) {
       throw new ValidationError(this, 'monthlyLimitUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
     }
+    checkUsd(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
     if (!Array.isArray(props.emails) || props.emails.length === 0) {
       throw new ValidationError(this, 'emails', props.emails, 'must list at least one address', 'Add the address of the team that owns the spend.');
     }
@@ -79,7 +79,7 @@ export class BudgetAlerts extends Construct {
     checkThresholds(this, 'actualThresholdsPercent', actual);
     checkThresholds(this, 'forecastThresholdsPercent', forecast);
     const anomalyThresholdUsd = props.anomalyThresholdUsd ?? 100;
-    checkPositive(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
+    checkUsd(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
 
     const cost = stack.costAllocation;
     const scopeTag = props.scope ?? BudgetScope.PROJECT;
@@ -105,6 +105,18 @@ export class BudgetAlerts extends Construct {
       description: `$${props.monthlyLimitUsd}/month on ${key}=${value}; actual at ${actual.join('/')}%, forecast at ${forecast.join('/')}%; ` +
         `anomalies from $${anomalyThresholdUsd}`,
     });
+  }
+}
+
+/** AWS takes amounts as decimal strings with cents: below a cent rounds to a budget of 0. */
+const MIN_USD = 0.01;
+const MAX_USD = 1e12;
+
+function checkUsd(scope: Construct, prop: string, value: number): void {
+  checkPositive(scope, prop, value);
+  if (!isUnresolved(value) && (value < MIN_USD || value > MAX_USD)) {
+    throw new ValidationError(scope, prop, value, `must be between ${MIN_USD} and ${MAX_USD} USD`,
+      'Amounts are whole cents in AWS Budgets; use e.g. 25000.');
   }
 }
 

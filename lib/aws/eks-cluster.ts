@@ -144,6 +144,11 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   public abstract readonly clusterSecurityGroupId: string;
   public abstract readonly nodeRoleArn: string;
   /**
+   * Cluster name as a reference where the cluster is created here, so dependants wait for the cluster.
+   * @internal
+   */
+  protected _clusterNameReference?: string;
+  /**
    * What GPU node groups must be created after (add-ons that make nodes Ready).
    * @internal
    */
@@ -151,14 +156,15 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
 
   public newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity {
     return new PodIdentity(scope as Construct, id, {
-      cloud: this.cloud, clusterName: this.clusterName, namespace: options.namespace, serviceAccountName: options.serviceAccountName,
+      cloud: this.cloud, clusterName: this._clusterNameReference ?? this.clusterName,
+      namespace: options.namespace, serviceAccountName: options.serviceAccountName,
     });
   }
 
   public addGpuNodeGroup(scope: IConstruct, id: string, options: GpuNodeGroupOptions): IGpuNodeGroup {
     return new ManagedNodeGroup(scope as Construct, id, {
       cloud: this.cloud,
-      clusterName: this.clusterName,
+      clusterName: this._clusterNameReference ?? this.clusterName,
       nodeRoleArn: this.nodeRoleArn,
       subnetIds: this.privateSubnetIds,
       // AL2023 NVIDIA AMIs ship the driver and container toolkit.
@@ -262,6 +268,7 @@ export class EksCluster extends EksClusterBase {
       dependsOn: [clusterPolicy, keyPolicy, logGroup],
     });
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+    this._clusterNameReference = this.resource.name;
 
     (props.adminPrincipalArns ?? []).forEach((principalArn, i) => {
       const entry = new EksAccessEntry(this, `AdminAccess${i + 1}`, { provider, clusterName: this.resource.name, principalArn, type: 'STANDARD' });

@@ -98,7 +98,8 @@ export class ManagedNodeGroup extends Construct {
     // NVIDIA and Bottlerocket AMIs use /dev/xvda as root as well on AL2023.
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       provider,
-      namePrefix: `${props.clusterName}-${id}-`.toLowerCase().slice(0, 100),
+      // Literal prefix: the cluster name may be a reference, which must not be string-manipulated.
+      namePrefix: `${props.cloud.namePrefix}-${id.toLowerCase()}-`,
       updateDefaultVersion: true,
       metadataOptions: {
         httpTokens: 'required',

@@ -39,6 +39,9 @@ function formatValue(value: any): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
     return String(value);
   }
+  if (Array.isArray(value)) {
+    return JSON.stringify(value);
+  }
   if (typeof value === 'object' && typeof value.toString === 'function' && value.toString !== Object.prototype.toString) {
     return String(value);
   }

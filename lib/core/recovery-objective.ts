@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Duration } from './duration';
 import { ValidationError } from './errors';
-import { checkAwsRegion } from './validate';
+import { checkAwsRegion, checkRequired } from './validate';
 
 /** Properties of a {@link RecoveryObjective}. */
 export interface RecoveryObjectiveProps {
@@ -97,6 +97,8 @@ export class RecoveryObjective {
       throw new ValidationError(scope, 'recoveryObjective.retention', this.retention, `is shorter than the RPO (${this.rpo})`,
         'Keep recovery points for at least one RPO interval.');
     }
+    checkRequired(scope, 'recoveryObjective.drRegion', this.drRegion,
+      'Name the region that holds disaster-recovery copies, e.g. "us-west-2".');
     checkAwsRegion(scope, 'recoveryObjective.drRegion', this.drRegion);
     if (this.drRegion === primaryRegion) {
       throw new ValidationError(scope, 'recoveryObjective.drRegion', this.drRegion, 'is the same as the primary region',

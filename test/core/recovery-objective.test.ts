@@ -63,9 +63,14 @@ describe('RecoveryObjective validation', () => {
       /is the same as the primary region \(got "eu-west-1"\)/);
   });
 
-  test.each(['mars-north-1', 'us-east', 'US-EAST-1', 'useast1', 'us-east-1a', ''])('a bad DR region %p is rejected', (region) => {
+  test.each(['mars-north-1', 'us-east', 'US-EAST-1', 'useast1', 'us-east-1a'])('a bad DR region %p is rejected', (region) => {
     expectValidationError(() => stackWith(RecoveryObjective.businessCritical(region)), 'test', 'recoveryObjective.drRegion',
       /is not valid: an AWS region name such as "us-east-1"/);
+  });
+
+  test.each([[''], [undefined]])('a missing DR region (%p) is rejected', (region) => {
+    expectValidationError(() => stackWith(RecoveryObjective.of({ rpo: Duration.hours(1), rto: Duration.hours(4), drRegion: region as any })),
+      'test', 'recoveryObjective.drRegion', /is required .*Name the region that holds disaster-recovery copies/);
   });
 
   test.each(['eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'il-central-1', 'ca-west-1'])('DR region %p is accepted', (region) => {

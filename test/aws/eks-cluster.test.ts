@@ -1,0 +1,190 @@
+import { App } from 'cdktf';
+import { AwsCloud } from '../../lib/aws/aws-cloud';
+import { EksCluster, EndpointAccess } from '../../lib/aws/eks-cluster';
+import { Vpc } from '../../lib/aws/vpc';
+import { expectValidationError, newApp, newPlatform, newStack, providersOfType, readStackOutput, refTo, resourceAt, resourcesOfType } from '../helpers';
+
+const ADMINS = ['arn:aws:iam::123456789012:role/platform-admin', 'arn:aws:iam::123456789012:role/ci-deployer'];
+
+describe('EksCluster', () => {
+  let json: any;
+  let report: any;
+  let privateJson: any;
+  beforeAll(() => {
+    const app: App = newApp();
+    newPlatform(newStack({}, app, 'test'), { cluster: { adminPrincipalArns: ADMINS, endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24']) } });
+    newPlatform(newStack({}, app, 'private'), { cluster: { clusterName: 'ml_cluster', kubernetesVersion: '1.36', systemNodes: { instanceType: 'm7i.xlarge', minSize: 3, maxSize: 9 } } });
+    app.synth();
+    ({ json, report } = readStackOutput(app.outdir, 'test'));
+    privateJson = readStackOutput(app.outdir, 'private').json;
+  });
+
+  const cluster = () => resourceAt(json, 'aws_eks_cluster', 'test/Cluster/Resource');
+
+  test('Kubernetes 1.35 by default, standard support, API authentication', () => {
+    expect(cluster()).toMatchObject({
+      name: 'fraud-prod', version: '1.35', upgrade_policy: { support_type: 'STANDARD' },
+      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
+    });
+    expect(resourceAt(privateJson, 'aws_eks_cluster', 'private/Cluster/Resource')).toMatchObject({ name: 'ml_cluster', version: '1.36' });
+  });
+
+  test('all five control-plane log types go to an encrypted log group created first', () => {
+    expect(cluster().enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+    const logGroup = resourceAt(json, 'aws_cloudwatch_log_group', 'test/Cluster/ControlPlaneLogs');
+    expect(logGroup).toMatchObject({ name: '/aws/eks/fraud-prod/cluster', retention_in_days: 365, kms_key_id: refTo(json, 'aws_kms_key', 'test/Aws/PrimaryLogsKey/Resource', 'arn') });
+    expect(cluster().depends_on).toContain(`aws_cloudwatch_log_group.${Object.entries(json.resource.aws_cloudwatch_log_group).find(([, v]: any) => v === logGroup)![0]}`);
+  });
+
+  test('secrets are encrypted with the primary data key', () => {
+    expect(cluster().encryption_config).toEqual({ resources: ['secrets'], provider: { key_arn: refTo(json, 'aws_kms_key', 'test/Aws/PrimaryDataKey/Resource', 'arn') } });
+  });
+
+  test('the endpoint is private plus CIDR-restricted public, in the private subnets', () => {
+    expect(cluster().vpc_config).toEqual({
+      endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'],
+      subnet_ids: [1, 2, 3].map((i) => refTo(json, 'aws_subnet', `test/Network/PrivateSubnet${i}`, 'id')),
+    });
+    const priv = resourceAt(privateJson, 'aws_eks_cluster', 'private/Cluster/Resource').vpc_config;
+    expect(priv.endpoint_public_access).toBe(false);
+    expect(priv.public_access_cidrs).toBeUndefined();
+  });
+
+  test('an access entry and cluster-admin policy association per admin ARN', () => {
+    const entries = resourcesOfType(json, 'aws_eks_access_entry');
+    expect(entries.map((e) => e.principal_arn)).toEqual(ADMINS);
+    expect(entries.every((e) => e.type === 'STANDARD' && e.cluster_name === refTo(json, 'aws_eks_cluster', 'test/Cluster/Resource', 'name'))).toBe(true);
+    const associations = resourcesOfType(json, 'aws_eks_access_policy_association');
+    expect(associations).toHaveLength(2);
+    associations.forEach((a, i) => {
+      expect(a.principal_arn).toBe(ADMINS[i]);
+      expect(a.policy_arn).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+      expect(a.access_scope).toEqual({ type: 'cluster' });
+      expect(a.depends_on).toEqual([expect.stringMatching(new RegExp(`^aws_eks_access_entry\\.Cluster_AdminAccess${i + 1}_`))]);
+    });
+    expect(resourcesOfType(privateJson, 'aws_eks_access_entry')).toEqual([]);
+  });
+
+  test('the five add-ons; CoreDNS and EBS CSI wait for the system nodes', () => {
+    const addons = resourcesOfType(json, 'aws_eks_addon');
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    for (const a of addons) {
+      expect(a).toMatchObject({ resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'PRESERVE' });
+    }
+    const systemNodes = `aws_eks_node_group.${Object.entries(json.resource.aws_eks_node_group).find(([, v]: any) => v['//'].metadata.path === 'test/Cluster/SystemNodes/Resource')![0]}`;
+    for (const name of ['coredns', 'aws-ebs-csi-driver']) {
+      expect(addons.find((a) => a.addon_name === name).depends_on).toEqual([systemNodes]);
+    }
+    const nodeGroup = resourceAt(json, 'aws_eks_node_group', 'test/Cluster/SystemNodes/Resource');
+    for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
+      expect(nodeGroup.depends_on).toContainEqual(expect.stringMatching(new RegExp(`^aws_eks_addon\\.Cluster_${name}_`)));
+    }
+  });
+
+  test('the EBS CSI driver runs with a pod identity that may use the data key', () => {
+    const association = resourceAt(json, 'aws_eks_pod_identity_association', 'test/Cluster/EbsCsiIdentity/Association');
+    expect(association).toMatchObject({ namespace: 'kube-system', service_account: 'ebs-csi-controller-sa' });
+    expect(resourcesOfType(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn))
+      .toContainEqual(expect.stringMatching(/:iam::aws:policy\/service-role\/AmazonEBSCSIDriverPolicy$/));
+  });
+
+  test('the system node group: AL2023, on demand, 2-6 m7i.large by default, no SSH', () => {
+    const nodeGroup = resourceAt(json, 'aws_eks_node_group', 'test/Cluster/SystemNodes/Resource');
+    expect(nodeGroup).toMatchObject({
+      ami_type: 'AL2023_x86_64_STANDARD', capacity_type: 'ON_DEMAND', instance_types: ['m7i.large'],
+      scaling_config: { min_size: 2, max_size: 6, desired_size: 2 }, labels: { 'node-role.mlops/system': 'true' },
+      launch_template: {
+        id: refTo(json, 'aws_launch_template', 'test/Cluster/SystemNodes/LaunchTemplate', 'id'),
+        version: refTo(json, 'aws_launch_template', 'test/Cluster/SystemNodes/LaunchTemplate', 'latest_version'),
+      },
+      lifecycle: { ignore_changes: ['scaling_config[0].desired_size'], create_before_destroy: true },
+    });
+    expect(nodeGroup.remote_access).toBeUndefined();
+    expect(resourceAt(privateJson, 'aws_eks_node_group', 'private/Cluster/SystemNodes/Resource')).toMatchObject({
+      instance_types: ['m7i.xlarge'], scaling_config: { min_size: 3, max_size: 9, desired_size: 3 },
+    });
+  });
+
+  test('the launch template requires IMDSv2 with hop limit 1 and an encrypted gp3 root volume', () => {
+    const template = resourceAt(json, 'aws_launch_template', 'test/Cluster/SystemNodes/LaunchTemplate');
+    expect(template.metadata_options).toEqual({ http_tokens: 'required', http_endpoint: 'enabled', http_put_response_hop_limit: 1 });
+    expect(template.block_device_mappings).toEqual([{
+      device_name: '/dev/xvda',
+      ebs: { volume_size: 50, volume_type: 'gp3', encrypted: 'true', kms_key_id: refTo(json, 'aws_kms_key', 'test/Aws/PrimaryDataKey/Resource', 'arn'), delete_on_termination: 'true' },
+    }]);
+    expect(template.tag_specifications.map((t: any) => t.resource_type)).toEqual(['instance', 'volume', 'network-interface']);
+    for (const spec of template.tag_specifications) {
+      expect(spec.tags).toMatchObject({ 'cost-center': 'cc-4512', 'team': 'ml-platform', 'project': 'fraud', 'environment': 'prod' });
+    }
+  });
+
+  test('Kubernetes and Helm providers authenticate with aws eks get-token', () => {
+    const args = ['eks', 'get-token', '--cluster-name', 'fraud-prod', '--region', 'us-east-1', '--output', 'json'];
+    const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args };
+    const host = refTo(json, 'aws_eks_cluster', 'test/Cluster/Resource', 'endpoint');
+    const ca = `\${base64decode(${refTo(json, 'aws_eks_cluster', 'test/Cluster/Resource', 'certificate_authority').slice(2, -1)}[0].data)}`;
+    expect(providersOfType(json, 'kubernetes')).toEqual([{ host, cluster_ca_certificate: ca, exec: [exec] }]);
+    expect(providersOfType(json, 'helm')).toEqual([{ kubernetes: { host, cluster_ca_certificate: ca, exec } }]);
+  });
+
+  test('the report lists the cluster', () => {
+    expect(report.components).toContainEqual({ path: 'test/Cluster', name: 'EksCluster', description: 'EKS 1.35 "fraud-prod", public endpoint limited to 203.0.113.0/24' });
+  });
+});
+
+describe('EksCluster validation', () => {
+  function build(props: Partial<ConstructorParameters<typeof EksCluster>[2]>) {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    const vpc = new Vpc(stack, 'Network', { cloud });
+    return () => new EksCluster(stack, 'Cluster', { cloud, vpc, ...props });
+  }
+
+  test.each(['1.34', '1.29', '1.3', '2.0', 'latest', '1.35.1'])('kubernetesVersion %p is rejected', (kubernetesVersion) => {
+    const error = expectValidationError(build({ kubernetesVersion }), 'test/Cluster', 'kubernetesVersion', /must be 1\.35 or newer/);
+    expect(error.message).toContain(`(got "${kubernetesVersion}")`);
+    expect(error.message).toContain('Use "1.35": older versions leave standard support and extended support costs 6x per cluster hour.');
+  });
+
+  test.each([['0.0.0.0/0', 0], ['::/0', 1]])('a public endpoint open to %p is rejected', (cidr, index) => {
+    const cidrs = ['203.0.113.0/24', cidr as string].slice(1 - (index as number));
+    expectValidationError(build({ endpointAccess: EndpointAccess.publicAndPrivate(cidrs) }), 'test/Cluster', `endpointAccess.publicCidrs[${index}]`,
+      /opens the API endpoint to the whole internet/);
+  });
+
+  test('a public endpoint without CIDRs is rejected', () => {
+    expectValidationError(build({ endpointAccess: EndpointAccess.publicAndPrivate([]) }), 'test/Cluster', 'endpointAccess',
+      /opens the public endpoint without CIDR restrictions/);
+  });
+
+  test('a malformed public CIDR is rejected', () => {
+    expectValidationError(build({ endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/40']) }), 'test/Cluster', 'endpointAccess.publicCidrs[0]',
+      /must be an IPv4 CIDR block with a prefix from \/8 to \/32/);
+  });
+
+  test('a bad cluster name is rejected', () => {
+    expectValidationError(build({ clusterName: 'bad name!' }), 'test/Cluster', 'clusterName', /is not valid: 1-100 letters, digits, "-" or "_"/);
+  });
+
+  test('system node sizes are checked', () => {
+    expectValidationError(build({ systemNodes: { minSize: 1 } }), 'test/Cluster', 'systemNodes.minSize', /must be a whole number from 2 to 100 \(got 1\)/);
+    expectValidationError(build({ systemNodes: { minSize: 4, maxSize: 3 } }), 'test/Cluster', 'systemNodes.maxSize', /must be a whole number from 4 to 100 \(got 3\)/);
+  });
+
+  test('fromClusterAttributes requires every attribute and an https endpoint', () => {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    const attrs = {
+      cloud, clusterName: 'existing', endpoint: 'https://ABC.gr7.us-east-1.eks.amazonaws.com', certificateAuthorityData: 'Q0E=',
+      privateSubnetIds: ['subnet-1'], clusterSecurityGroupId: 'sg-1', nodeRoleArn: 'arn:aws:iam::1:role/nodes',
+    };
+    expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'A', { ...attrs, privateSubnetIds: [] }), 'test/A', 'privateSubnetIds',
+      /is required to reference an existing cluster/);
+    expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'B', { ...attrs, endpoint: '' }), 'test/B', 'endpoint', /is required/);
+    expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'C', { ...attrs, endpoint: 'http://insecure' }), 'test/C', 'endpoint',
+      /is not valid: an https:\/\/ URL/);
+    const imported = EksCluster.fromClusterAttributes(stack, 'D', attrs);
+    expect(imported.clusterName).toBe('existing');
+    expect(imported.clusterSecurityGroupId).toBe('sg-1');
+  });
+});

@@ -1,0 +1,138 @@
+import { App } from 'cdktf';
+import { buildReferencePlatform } from '../examples/aws-platform/main';
+import { buildCustomStack } from '../examples/custom-stack/main';
+import { SynthResult, leaves, newApp, readStackOutput, resourceEntries, resourcesOfType } from './helpers';
+
+/** The examples read settings from the environment: synthesize them with the defaults. */
+const ENV_PREFIXES = /^(MLOPS_|EKS_)/;
+
+/**
+ * Makes cdk.tf.json stable across machines and runs: the local backend path contains the working directory, and
+ * unresolved token markers (see the launch-template name_prefix bug in lib/aws/node-group.ts) carry a
+ * process-wide counter.
+ */
+function normalise(json: any): any {
+  const text = JSON.stringify(json)
+    .split(process.cwd()).join('<cwd>')
+    .replace(/\$\{tftoken\[token\.\d+\]\}/gi, '${tftoken[token.N]}');
+  return JSON.parse(text);
+}
+
+function synthExamples(): { reference: SynthResult; custom: SynthResult } {
+  const app: App = newApp();
+  buildReferencePlatform(app);
+  buildCustomStack(app);
+  app.synth();
+  return { reference: readStackOutput(app.outdir, 'mlops-platform'), custom: readStackOutput(app.outdir, 'mlops-on-existing-eks') };
+}
+
+describe('examples', () => {
+  let reference: SynthResult;
+  let custom: SynthResult;
+  const saved: { [key: string]: string | undefined } = {};
+  beforeAll(() => {
+    for (const key of Object.keys(process.env).filter((k) => ENV_PREFIXES.test(k))) {
+      saved[key] = process.env[key];
+      delete process.env[key];
+    }
+    ({ reference, custom } = synthExamples());
+  });
+  afterAll(() => Object.assign(process.env, saved));
+
+  test('the reference platform synthesizes to a stable cdk.tf.json', () => {
+    expect(normalise(reference.json)).toMatchSnapshot();
+  });
+
+  test('the custom stack synthesizes to a stable cdk.tf.json', () => {
+    expect(normalise(custom.json)).toMatchSnapshot();
+  });
+
+  test('synthesis is deterministic, assets included', () => {
+    const again = synthExamples();
+    expect(normalise(again.reference.json)).toEqual(normalise(reference.json));
+    expect(normalise(again.custom.json)).toEqual(normalise(custom.json));
+    expect(again.reference.report).toEqual(reference.report);
+    const charts = resourcesOfType(reference.json, 'helm_release').map((r) => r.chart).filter((c) => c.startsWith('./assets/'));
+    expect(charts).toHaveLength(2);
+  });
+
+  test('both examples pass the policy pack', () => {
+    for (const { report } of [reference, custom]) {
+      expect(report.policy.errors).toBe(0);
+      expect(report.policy.rules).toBeGreaterThan(50);
+      for (const finding of report.policy.findings.filter((f: any) => f.level === 'ERROR')) {
+        expect(finding.suppressedBecause).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  describe('reference platform', () => {
+    test('nothing is force-destroyed and no database skips its final snapshot', () => {
+      const all = leaves(reference.json);
+      expect(all.filter(([key, value]) => /(^|\.)force_(destroy|delete)$/.test(key) && value === true)).toEqual([]);
+      expect(all.filter(([key, value]) => /(^|\.)skip_final_snapshot$/.test(key) && value === true)).toEqual([]);
+      expect(resourcesOfType(reference.json, 'aws_db_instance').every((db) => db.skip_final_snapshot === false)).toBe(true);
+    });
+
+    test('every database and primary data bucket has a copy outside its region in the report', () => {
+      const stores = new Map<string, any>(reference.report.dataStores.map((s: any) => [s.path, s]));
+      const hasDrCopy = (path: string) => {
+        const store = stores.get(path);
+        expect(store).toBeDefined();
+        return store.protections.some((p: any) => p.copyRegion !== store.region);
+      };
+      const storePath = (r: any) => r['//'].metadata.path.replace(/\/Resource$/, '');
+      const dbs = resourcesOfType(reference.json, 'aws_db_instance');
+      expect(dbs.length).toBeGreaterThan(0);
+      for (const db of dbs) {
+        expect(hasDrCopy(storePath(db))).toBe(true);
+      }
+      // Access-log buckets and replicas are copies or logs; the cluster-state bucket is the DR copy of the CLUSTER_STATE store.
+      const copies = /^(access-logs|.*-replica|cluster-state-backups)$/;
+      const buckets = resourcesOfType(reference.json, 'aws_s3_bucket').filter((b) => !copies.test(b.tags.purpose));
+      expect(buckets.map((b) => b.tags.purpose).sort()).toEqual(['mlflow-artifacts', 'models']);
+      for (const bucket of buckets) {
+        expect(hasDrCopy(storePath(bucket))).toBe(true);
+      }
+      const clusterState = reference.report.dataStores.filter((s: any) => s.kind === 'CLUSTER_STATE');
+      expect(clusterState).toHaveLength(1);
+      expect(hasDrCopy(clusterState[0].path)).toBe(true);
+      for (const store of reference.report.dataStores) {
+        expect(hasDrCopy(store.path)).toBe(true);
+        expect(Math.min(...store.protections.map((p: any) => p.rpoMinutes))).toBeLessThanOrEqual(reference.report.recoveryObjective.rpoMinutes);
+      }
+    });
+
+    test('every backup plan rule expires recovery points and every vault is locked', () => {
+      const plans = resourcesOfType(reference.json, 'aws_backup_plan');
+      expect(plans.length).toBeGreaterThan(0);
+      for (const rule of plans.flatMap((p) => p.rule)) {
+        expect(rule.lifecycle.delete_after).toBeGreaterThan(0);
+        for (const copy of rule.copy_action ?? []) {
+          expect(copy.lifecycle.delete_after).toBeGreaterThan(0);
+        }
+      }
+      const locks = resourcesOfType(reference.json, 'aws_backup_vault_lock_configuration').map((l) => l.backup_vault_name);
+      const vaults = resourceEntries(reference.json, 'aws_backup_vault');
+      expect(vaults).toHaveLength(2);
+      for (const [name] of vaults) {
+        expect(locks).toContain('${aws_backup_vault.' + name + '.name}');
+      }
+    });
+
+    test('cost guardrails: four tag activations, actual and forecast alerts, anomaly alerts', () => {
+      expect(resourcesOfType(reference.json, 'aws_ce_cost_allocation_tag').map((t) => t.tag_key).sort())
+        .toEqual(['cost-center', 'environment', 'project', 'team']);
+      const [budget] = resourcesOfType(reference.json, 'aws_budgets_budget');
+      const types = new Set(budget.notification.map((n: any) => n.notification_type));
+      expect(types).toEqual(new Set(['ACTUAL', 'FORECASTED']));
+      expect(budget.cost_filter).toEqual([{ name: 'TagKeyValue', values: ['user:project$mlops'] }]);
+      expect(resourcesOfType(reference.json, 'aws_ce_anomaly_subscription')).toHaveLength(1);
+    });
+
+    test('the public endpoint warning is suppressed with a reason', () => {
+      const suppressed = reference.report.policy.findings.filter((f: any) => f.ruleId === 'CKV_AWS_39');
+      expect(suppressed).toEqual([expect.objectContaining({ suppressedBecause: expect.stringContaining('MLOPS_ADMIN_CIDRS') })]);
+    });
+  });
+});
