@@ -13,13 +13,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  AwsCloud, CostAllocation, CostAllocationProps, Duration, EksCluster, GpuInstanceCatalog, IEksCluster,
+  AwsCloud, CostAllocation, CostAllocationProps, Duration, EksCluster, Errors, GpuInstanceCatalog, IEksCluster,
   PlatformStack, PlatformStackProps, RecoveryObjective,
 } from '../../lib';
 import { ValidationError } from '../../lib/core/errors';
 
-/** The seed every property runs with, so the suite is deterministic. */
-export const SEED = 42;
+/**
+ * The seed every property runs with, so the suite is deterministic. FUZZ_SEED and FUZZ_RUNS_FACTOR override it
+ * for a longer exploratory run, e.g. `FUZZ_SEED=7 FUZZ_RUNS_FACTOR=10 npx jest test/fuzz`.
+ */
+export const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 42;
+const RUNS_FACTOR = process.env.FUZZ_RUNS_FACTOR !== undefined ? Number(process.env.FUZZ_RUNS_FACTOR) : 1;
 
 export const DEFAULT_COST: CostAllocationProps = { costCenter: 'cc-4512', team: 'ml-platform', project: 'fraud', environment: 'prod' };
 
@@ -33,9 +37,21 @@ export function validStackProps(overrides: Partial<PlatformStackProps> = {}): Pl
   };
 }
 
-/** An App writing to its own temporary directory. */
+const outdirs = new Set<string>();
+
+/** An App writing to its own temporary directory (removed by `removeFuzzOutdirs`). */
 export function newFuzzApp(): App {
-  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-fuzz-')) });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-fuzz-'));
+  outdirs.add(outdir);
+  return new App({ outdir });
+}
+
+/** Removes the output directories of every App made by `newFuzzApp` so far. */
+export function removeFuzzOutdirs(): void {
+  for (const dir of outdirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  outdirs.clear();
 }
 
 /** A cheap imported cluster: no VPC, no EKS resources, only providers. */
@@ -80,7 +96,8 @@ export class OutcomeCounter {
  */
 export function assertValidationError(error: unknown): ValidationError {
   const e = error as any;
-  const isValidation = e instanceof ValidationError || (e instanceof Error && e.name === 'ValidationError');
+  // Both checks the spec allows: the class itself, or an Error named ValidationError (another copy of the module).
+  const isValidation = [ValidationError].some((cls) => error instanceof cls) || Errors.isValidationError(error);
   if (!isValidation) {
     throw new Error(`expected a ValidationError, got ${e?.name ?? typeof e}: ${e?.message ?? String(e)}\n${e?.stack ?? ''}`);
   }
@@ -124,7 +141,7 @@ export interface SynthOutput {
 /**
  * Runs `build` (which constructs an App, a PlatformStack and constructs from generated props) and synthesizes it.
  * Returns 'rejected' when a ValidationError was thrown (and checked), 'synthesized' when synth produced clean
- * output (after `check`, when given, passed); throws for any other outcome. Removes the output directory.
+ * output (after `check`, when given, passed); throws for any other outcome. Removes the output directories.
  */
 export function runCase(build: () => Built, check?: (out: SynthOutput, built: Built) => void): { outcome: Outcome; error?: ValidationError } {
   let built: Built | undefined;
@@ -145,10 +162,7 @@ export function runCase(build: () => Built, check?: (out: SynthOutput, built: Bu
     check?.(out, built);
     return { outcome: 'synthesized' };
   } finally {
-    const outdir = built?.app.outdir;
-    if (outdir && outdir.startsWith(os.tmpdir())) {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+    removeFuzzOutdirs();
   }
 }
 
@@ -168,7 +182,7 @@ export function validationErrorOf(build: () => unknown): ValidationError {
 
 /** fast-check parameters every property uses. */
 export function params(numRuns: number): fc.Parameters<unknown> {
-  return { numRuns, seed: SEED, endOnFailure: true };
+  return { numRuns: Math.max(1, Math.round(numRuns * RUNS_FACTOR)), seed: SEED, endOnFailure: true };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -180,16 +194,24 @@ export function orUnset<T>(arb: fc.Arbitrary<T>, unsetWeight = 1, setWeight = 3)
   return fc.oneof({ arbitrary: fc.constant(undefined), weight: unsetWeight }, { arbitrary: arb, weight: setWeight });
 }
 
-/** Numbers of every awkward kind: small and big integers, negatives, zero, fractions, NaN, infinities. */
-export function anyNumber(validMin: number, validMax: number): fc.Arbitrary<number> {
+/** Mostly `valid`, sometimes `invalid` (weights 5:1 by default). */
+export function mix<T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>, validWeight = 5, invalidWeight = 1): fc.Arbitrary<T | U> {
+  return fc.oneof({ arbitrary: valid as fc.Arbitrary<T | U>, weight: validWeight }, { arbitrary: invalid as fc.Arbitrary<T | U>, weight: invalidWeight });
+}
+
+/** Numbers outside [validMin, validMax] or not whole: negatives, zero, huge, fractions, NaN, infinities. */
+export function badNumber(validMin: number, validMax: number): fc.Arbitrary<number> {
   return fc.oneof(
-    { arbitrary: fc.integer({ min: validMin, max: validMax }), weight: 6 },
-    { arbitrary: fc.integer({ min: -1000, max: 100000 }), weight: 2 },
-    { arbitrary: fc.constantFrom(0, -1, validMin - 1, validMax + 1, 2 ** 31, Number.MAX_SAFE_INTEGER, 1e21, -0), weight: 2 },
-    { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity), weight: 1 },
-    { arbitrary: fc.double({ min: -10, max: validMax + 10, noNaN: true }), weight: 1 },
-    { arbitrary: fc.integer({ min: validMin, max: validMax }).map((n) => n + 0.5), weight: 1 },
+    fc.constantFrom(0, -1, validMin - 1, validMax + 1, 2 ** 31, Number.MAX_SAFE_INTEGER, 1e21, NaN, Infinity, -Infinity),
+    fc.integer({ min: -1000, max: 100000 }),
+    fc.double({ min: -10, max: validMax + 10, noNaN: true }),
+    fc.integer({ min: validMin, max: validMax }).map((n) => n + 0.5),
   );
+}
+
+/** Numbers of every awkward kind, mostly whole numbers in [validMin, validMax] (including -0 once in a while). */
+export function anyNumber(validMin: number, validMax: number, validWeight = 5, invalidWeight = 1): fc.Arbitrary<number> {
+  return mix(fc.integer({ min: validMin, max: validMax }), badNumber(validMin, validMax), validWeight, invalidWeight);
 }
 
 /** Values of the wrong type for a prop (as a JavaScript or jsii caller could pass them). */
@@ -204,35 +226,41 @@ export const oddString: fc.Arbitrary<string> = fc.oneof(
 /** A lower-case DNS label. */
 export const dnsLabel: fc.Arbitrary<string> = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
 
-/** AWS region names, valid and not. */
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'ca-central-1'];
+const BAD_REGIONS = ['us-east', 'US-EAST-1', 'us-east-1 ', 'mars-north-1', 'useast1', '', ' ', 'eu-west-10x'];
+
+/** AWS region names, valid and not, including a missing one (for primaryRegion). */
 export const region: fc.Arbitrary<any> = fc.oneof(
-  { arbitrary: fc.constantFrom('us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'ca-central-1'), weight: 6 },
-  { arbitrary: fc.constantFrom('us-east', 'US-EAST-1', 'us-east-1 ', 'mars-north-1', 'useast1', '', ' ', 'eu-west-10x'), weight: 2 },
+  { arbitrary: fc.constantFrom(...REGIONS), weight: 12 },
+  { arbitrary: fc.constantFrom(...BAD_REGIONS), weight: 2 },
   { arbitrary: fc.constantFrom(undefined, null, 1), weight: 1 },
 );
+
+/** DR region names, valid and not, including a missing one. */
+export const drRegion: fc.Arbitrary<any> = region;
 
 /** Cost allocation field values: valid labels, invalid ones and missing ones. */
 export const costField: fc.Arbitrary<any> = fc.oneof(
   { arbitrary: fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?$/).filter((s) => !/undefined|NaN/i.test(s)), weight: 10 },
-  { arbitrary: fc.constantFrom('ml-platform', 'cc-4512', 'prod', 'Fraud.Models', 'a_b', 'x'), weight: 4 },
-  { arbitrary: fc.constantFrom(undefined, null, '', '   ', 'has space', '-lead', 'trail-', 'a'.repeat(64), 'ünï', 42, {}), weight: 3 },
+  { arbitrary: fc.constantFrom('ml-platform', 'cc-4512', 'prod', 'Fraud.Models', 'a_b', 'x', 'a'.repeat(63)), weight: 6 },
+  { arbitrary: fc.constantFrom(undefined, null, '', '   ', 'has space', '-lead', 'trail-', 'a'.repeat(64), 'ünï', 42, {}), weight: 2 },
 );
 
-/** Durations built from generated amounts (including awkward numbers) in each unit. */
-export function duration(minMinutes: number, maxDays: number): fc.Arbitrary<Duration> {
+/** Durations of at least `minMinutes` in each unit, plus awkward ones (negative, zero, fractional, NaN, infinite, huge). */
+export function duration(minMinutes: number, maxDays: number, invalidWeight = 1): fc.Arbitrary<Duration> {
   return fc.oneof(
     { arbitrary: fc.integer({ min: minMinutes, max: 600 }).map(Duration.minutes), weight: 3 },
-    { arbitrary: fc.integer({ min: 1, max: 72 }).map(Duration.hours), weight: 3 },
+    { arbitrary: fc.integer({ min: Math.max(1, Math.ceil(minMinutes / 60)), max: 72 }).map(Duration.hours), weight: 3 },
     { arbitrary: fc.integer({ min: 1, max: maxDays }).map(Duration.days), weight: 3 },
-    { arbitrary: fc.constantFrom(-5, 0, 1, 4, 0.5, 5.5, NaN, Infinity, -Infinity, 1e300).map(Duration.minutes), weight: 1 },
-    { arbitrary: fc.constantFrom(-1, 0, 0.25, 1.5, NaN, Infinity).map(Duration.hours), weight: 1 },
-    { arbitrary: fc.constantFrom(-1, 0, 0.5, 1.5, 36500, 36501, NaN, 1e306).map(Duration.days), weight: 1 },
+    { arbitrary: fc.constantFrom(-5, 0, 1, 4, 0.5, 5.5, NaN, Infinity, -Infinity, 1e300).map(Duration.minutes), weight: invalidWeight },
+    { arbitrary: fc.constantFrom(-1, 0, 0.25, 1.5, NaN, Infinity).map(Duration.hours), weight: invalidWeight },
+    { arbitrary: fc.constantFrom(-1, 0, 0.5, 1.5, 36500, 36501, NaN, 1e306).map(Duration.days), weight: invalidWeight },
   );
 }
 
 /** Every catalogued GPU type, some in odd case or padding, plus non-GPU and garbage types. */
 export const gpuInstanceType: fc.Arbitrary<any> = fc.oneof(
-  { arbitrary: fc.constantFrom(...GpuInstanceCatalog.all().map((s) => s.instanceType)), weight: 8 },
+  { arbitrary: fc.constantFrom(...GpuInstanceCatalog.all().map((s) => s.instanceType)), weight: 16 },
   { arbitrary: fc.constantFrom(...GpuInstanceCatalog.all().map((s) => s.instanceType)).map((t) => ` ${t.toUpperCase()} `), weight: 1 },
   { arbitrary: fc.constantFrom('m5.large', 'm7i.large', 'c6i.xlarge', 'inf2.xlarge', 'trn1.2xlarge', 'g5.huge', 'p4.24xlarge', 'g4ad.xlarge'), weight: 2 },
   { arbitrary: fc.constantFrom('', ' ', 'garbage', 'g5', '.xlarge', undefined, null, 5), weight: 1 },
@@ -240,7 +268,7 @@ export const gpuInstanceType: fc.Arbitrary<any> = fc.oneof(
 
 /** S3 bucket names, valid and invalid. */
 export const bucketName: fc.Arbitrary<any> = fc.oneof(
-  { arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/).filter((s) => !s.startsWith('xn--') && !s.startsWith('sthree-')), weight: 5 },
+  { arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/).filter((s) => !s.startsWith('xn--') && !s.startsWith('sthree-')), weight: 8 },
   { arbitrary: fc.constantFrom('acme-ml-artifacts-prod', 'my.bucket.name', 'abc'), weight: 2 },
   {
     arbitrary: fc.constantFrom('My_Bucket', 'ab', 'a'.repeat(64), '-bucket', 'bucket-', 'a..b', '192.168.5.4', 'xn--bucket', 'sthree-x',
@@ -251,7 +279,7 @@ export const bucketName: fc.Arbitrary<any> = fc.oneof(
 
 /** ECR repository names, valid and invalid. */
 export const repositoryName: fc.Arbitrary<any> = fc.oneof(
-  { arbitrary: fc.stringMatching(/^[a-z0-9]{1,10}([._-][a-z0-9]{1,10}){0,2}(\/[a-z0-9]{1,10}([._-][a-z0-9]{1,10}){0,2}){0,2}$/).filter((s) => s.length >= 2), weight: 5 },
+  { arbitrary: fc.stringMatching(/^[a-z0-9]{1,10}([._-][a-z0-9]{1,10}){0,2}(\/[a-z0-9]{1,10}([._-][a-z0-9]{1,10}){0,2}){0,2}$/).filter((s) => s.length >= 2), weight: 8 },
   { arbitrary: fc.constantFrom('fraud-models/serving', 'serving', 'a/b/c'), weight: 2 },
   { arbitrary: fc.constantFrom('UPPER', 'a', '', ' ', '/lead', 'trail/', 'a//b', 'a__b', 'a-', '-a', 'x'.repeat(257), 'ünï', null, 3), weight: 3 },
 );
@@ -259,8 +287,8 @@ export const repositoryName: fc.Arbitrary<any> = fc.oneof(
 /** Email addresses, valid and malformed. */
 export const email: fc.Arbitrary<any> = fc.oneof(
   { arbitrary: fc.emailAddress().filter((e) => /^[\x21-\x7e]+$/.test(e)), weight: 2 },
-  { arbitrary: fc.constantFrom('ml-platform@example.com', 'a.b+c@sub.example.org', 'ops@example.io'), weight: 4 },
-  { arbitrary: fc.constantFrom('not-an-email', '@example.com', 'a@', 'a@b', 'a b@example.com', '', ' ', 'ünï@example.com', null, 5), weight: 2 },
+  { arbitrary: fc.constantFrom('ml-platform@example.com', 'a.b+c@sub.example.org', 'ops@example.io'), weight: 8 },
+  { arbitrary: fc.constantFrom('not-an-email', '@example.com', 'a@', 'a@b', 'a b@example.com', '', ' ', 'ünï@example.com', null, 5), weight: 1 },
 );
 
 /** IPv4 CIDR blocks with every prefix, plus malformed ones. */
@@ -272,4 +300,10 @@ export const cidr: fc.Arbitrary<any> = fc.oneof(
   },
   { arbitrary: fc.constantFrom('10.40.0.0/16', '10.0.0.0/20', '172.16.0.0/18', '203.0.113.0/24', '198.51.100.7/32'), weight: 3 },
   { arbitrary: fc.constantFrom('0.0.0.0/0', '::/0', '10.0.0.0', '256.0.0.0/16', '10.0.0.0/33', '10.0.0/16', 'garbage', '', ' 10.0.0.0/16', null, 16), weight: 2 },
+);
+
+/** VPC CIDR blocks: mostly network-aligned /16 to /20 blocks, sometimes any CIDR or garbage. */
+export const vpcCidr: fc.Arbitrary<any> = mix(
+  fc.tuple(fc.constantFrom(10, 172, 192, 100), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 20 })).map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
+  cidr, 3, 1,
 );

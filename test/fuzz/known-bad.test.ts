@@ -1,0 +1,270 @@
+/*
+ * Table of known-bad inputs and the exact ValidationError each one produces: the construct path, the prop and
+ * the message text (`[<path>] <prop> <problem> (got <value>). <fix>`), taken from the library's checks.
+ */
+import { TerraformStack } from 'cdktf';
+import {
+  AwsCloud, AwsMlopsPlatform, BackupPolicy, BudgetAlerts, CostAllocation, Duration, EksCluster, EndpointAccess, Errors,
+  ExperimentTracking, GpuNodePool, MigStrategy, ModelRegistry, PlatformStack, PlatformStackProps, RecoveryObjective, Vpc,
+} from '../../lib';
+import { ValidationError } from '../../lib/core/errors';
+import { DEFAULT_COST, importedCluster, newFuzzApp, removeFuzzOutdirs, validStackProps, validationErrorOf } from './fuzz-helpers';
+
+afterAll(removeFuzzOutdirs);
+
+const S = 's';
+
+function stack(overrides: Partial<PlatformStackProps> = {}): PlatformStack {
+  return new PlatformStack(newFuzzApp(), S, validStackProps(overrides));
+}
+
+/** A stack with an AwsCloud. */
+function withCloud(): { stack: PlatformStack; cloud: AwsCloud } {
+  const s = stack();
+  return { stack: s, cloud: new AwsCloud(s, 'Aws') };
+}
+
+function withCluster() {
+  const { stack: s, cloud } = withCloud();
+  return { stack: s, cloud, cluster: importedCluster(s, cloud) };
+}
+
+function withVpc() {
+  const { stack: s, cloud } = withCloud();
+  return { stack: s, cloud, vpc: new Vpc(s, 'Network', { cloud, availabilityZoneCount: 2 }) };
+}
+
+function cost(overrides: any): CostAllocation {
+  return new CostAllocation({ ...DEFAULT_COST, ...overrides });
+}
+
+function ro(props: any): RecoveryObjective {
+  return RecoveryObjective.of({ rpo: Duration.hours(1), rto: Duration.hours(4), drRegion: 'us-west-2', ...props });
+}
+
+const RPO_FIX = 'Use an RPO of at least 5 minutes, or use synchronous replication outside this library.';
+const BUCKET_RULE = 'is not a valid S3 bucket name: 3-63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, not an IP address';
+const REPO_RULE = 'is not a valid ECR repository name: 2-256 lower-case letters, digits, and "/", ".", "_" or "-" between them';
+const COST_RULE = 'must be 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+const REGION_RULE = 'is not valid: an AWS region name such as "us-east-1"';
+
+interface Row {
+  readonly name: string;
+  readonly build: () => unknown;
+  readonly path: string;
+  readonly prop: string;
+  /** Exact text that follows `[<path>] ` in the message (a prefix of the rest of the message). */
+  readonly message: string;
+}
+
+const rows: Row[] = [
+  // PlatformStack
+  { name: 'costAllocation missing', build: () => stack({ costAllocation: undefined as any }), path: S, prop: 'costAllocation',
+    message: "costAllocation is required: a stack cannot synthesize untagged (got nothing). Pass new CostAllocation({ costCenter, team, project, environment })." },
+  { name: 'costAllocation as a plain object', build: () => stack({ costAllocation: { ...DEFAULT_COST } as any }), path: S, prop: 'costAllocation',
+    message: 'costAllocation is required: a stack cannot synthesize untagged (got {"costCenter":"cc-4512","team":"ml-platform","project":"fraud","environment":"prod"}).' },
+  { name: 'costAllocation.team missing', build: () => stack({ costAllocation: cost({ team: undefined }) }), path: S, prop: 'costAllocation.team',
+    message: "costAllocation.team is required: a stack cannot synthesize untagged (got nothing). Set costAllocation.team, e.g. new CostAllocation({ costCenter: 'cc-4512', team: 'ml-platform', project: 'fraud', environment: 'prod' })." },
+  { name: 'costAllocation.costCenter whitespace', build: () => stack({ costAllocation: cost({ costCenter: '  ' }) }), path: S, prop: 'costAllocation.costCenter',
+    message: 'costAllocation.costCenter is required: a stack cannot synthesize untagged (got "  ").' },
+  { name: 'costAllocation.project with a space', build: () => stack({ costAllocation: cost({ project: 'fraud models' }) }), path: S, prop: 'costAllocation.project',
+    message: `costAllocation.project ${COST_RULE} (got "fraud models"). Use a value that is valid as both an AWS tag and a Kubernetes label value, e.g. "ml-platform".` },
+  { name: 'costAllocation.environment 64 characters', build: () => stack({ costAllocation: cost({ environment: 'e'.repeat(64) }) }), path: S, prop: 'costAllocation.environment',
+    message: `costAllocation.environment ${COST_RULE} (got "${'e'.repeat(64)}").` },
+  { name: 'costAllocation.team a number', build: () => stack({ costAllocation: cost({ team: 42 }) }), path: S, prop: 'costAllocation.team',
+    message: `costAllocation.team ${COST_RULE} (got 42).` },
+  { name: 'recoveryObjective missing', build: () => stack({ recoveryObjective: undefined as any }), path: S, prop: 'recoveryObjective',
+    message: "recoveryObjective is required (got nothing). Pass a RecoveryObjective, e.g. RecoveryObjective.businessCritical('us-west-2')." },
+  { name: 'RPO Duration.minutes(1)', build: () => stack({ recoveryObjective: ro({ rpo: Duration.minutes(1) }) }), path: S, prop: 'recoveryObjective.rpo',
+    message: `recoveryObjective.rpo is shorter than any backup schedule can give (continuous backup reaches 5 minutes) (got 1 minute). ${RPO_FIX}` },
+  { name: 'RPO Duration.minutes(NaN)', build: () => stack({ recoveryObjective: ro({ rpo: Duration.minutes(NaN) }) }), path: S, prop: 'recoveryObjective.rpo',
+    message: 'recoveryObjective.rpo is shorter than any backup schedule can give (continuous backup reaches 5 minutes) (got NaN minutes).' },
+  { name: 'RPO Duration.days(Infinity)', build: () => stack({ recoveryObjective: ro({ rpo: Duration.days(Infinity) }) }), path: S, prop: 'recoveryObjective.rpo',
+    message: 'recoveryObjective.rpo is shorter than any backup schedule can give (continuous backup reaches 5 minutes) (got Infinity days).' },
+  { name: 'RPO missing', build: () => stack({ recoveryObjective: ro({ rpo: undefined }) }), path: S, prop: 'recoveryObjective.rpo',
+    message: 'recoveryObjective.rpo is required (got nothing). Set it with Duration.minutes/hours/days, e.g. Duration.hours(1).' },
+  { name: 'RTO zero', build: () => stack({ recoveryObjective: ro({ rto: Duration.hours(0) }) }), path: S, prop: 'recoveryObjective.rto',
+    message: 'recoveryObjective.rto must be longer than zero (got 0 hours). Use e.g. Duration.hours(4).' },
+  { name: 'retention not whole days', build: () => stack({ recoveryObjective: ro({ retention: Duration.hours(36) }) }), path: S, prop: 'recoveryObjective.retention',
+    message: 'recoveryObjective.retention must be a whole number of days from 1 to 36500 (got 36 hours). Use e.g. Duration.days(35).' },
+  { name: 'retention over 100 years', build: () => stack({ recoveryObjective: ro({ retention: Duration.days(36501) }) }), path: S, prop: 'recoveryObjective.retention',
+    message: 'recoveryObjective.retention must be a whole number of days from 1 to 36500 (got 36501 days).' },
+  { name: 'retention shorter than RPO', build: () => stack({ recoveryObjective: ro({ rpo: Duration.days(2), rto: Duration.days(1), retention: Duration.days(1) }) }),
+    path: S, prop: 'recoveryObjective.retention',
+    message: 'recoveryObjective.retention is shorter than the RPO (2 days) (got 1 day). Keep recovery points for at least one RPO interval.' },
+  { name: 'drRegion equal to primary', build: () => stack({ recoveryObjective: RecoveryObjective.businessCritical('us-east-1') }), path: S, prop: 'recoveryObjective.drRegion',
+    message: 'recoveryObjective.drRegion is the same as the primary region (got "us-east-1"). Choose another region for disaster-recovery copies, e.g. "us-west-2" for a stack in "us-east-1".' },
+  { name: 'drRegion garbage', build: () => stack({ recoveryObjective: RecoveryObjective.standard('mars-north-1') }), path: S, prop: 'recoveryObjective.drRegion',
+    message: `recoveryObjective.drRegion ${REGION_RULE} (got "mars-north-1"). Use a value that matches that rule.` },
+  { name: 'drRegion missing', build: () => stack({ recoveryObjective: ro({ drRegion: undefined }) }), path: S, prop: 'recoveryObjective.drRegion',
+    message: 'recoveryObjective.drRegion is required (got nothing). Name the region that holds disaster-recovery copies, e.g. "us-west-2".' },
+  { name: 'primaryRegion upper case', build: () => stack({ primaryRegion: 'US-EAST-1' }), path: S, prop: 'primaryRegion',
+    message: `primaryRegion ${REGION_RULE} (got "US-EAST-1").` },
+  { name: 'primaryRegion missing', build: () => stack({ primaryRegion: undefined as any }), path: S, prop: 'primaryRegion',
+    message: 'primaryRegion is required (got nothing). Set the region the stack deploys to, e.g. "us-east-1".' },
+  { name: 'construct outside a PlatformStack', build: () => new ModelRegistry(new TerraformStack(newFuzzApp(), 'plain'), 'Registry', { cloud: undefined as any }),
+    path: 'plain/Registry', prop: 'scope',
+    message: 'scope is not inside a PlatformStack (got "plain/Registry"). Create this construct inside a PlatformStack' },
+
+  // GpuNodePool
+  { name: "GPU type 'm5.large'", build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'm5.large' }); },
+    path: `${S}/Gpus`, prop: 'instanceType',
+    message: 'instanceType is not a known NVIDIA GPU instance type (got "m5.large"). Use an NVIDIA GPU instance type from families g4dn, g5, g5g, g6, g6e, ' },
+  { name: "GPU type 'g5.huge' (known family)", build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.huge' }); },
+    path: `${S}/Gpus`, prop: 'instanceType',
+    message: 'instanceType is not a known NVIDIA GPU instance type (got "g5.huge"). Sizes of g5: g5.xlarge, g5.2xlarge, g5.4xlarge, g5.8xlarge, g5.12xlarge, g5.16xlarge, g5.24xlarge, g5.48xlarge.' },
+  { name: 'GPU type missing', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: undefined as any }); },
+    path: `${S}/Gpus`, prop: 'instanceType', message: 'instanceType is not a known NVIDIA GPU instance type (got nothing).' },
+  { name: 'minSize 3 > maxSize 2', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', minSize: 3, maxSize: 2 }); },
+    path: `${S}/Gpus`, prop: 'minSize', message: 'minSize is greater than maxSize (2) (got 3). Set minSize at most maxSize.' },
+  { name: 'minSize -1', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', minSize: -1 }); },
+    path: `${S}/Gpus`, prop: 'minSize', message: 'minSize must be a whole number from 0 to 1000 (got -1). Set minSize within that range.' },
+  { name: 'maxSize 0', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', maxSize: 0 }); },
+    path: `${S}/Gpus`, prop: 'maxSize', message: 'maxSize must be a whole number from 1 to 1000 (got 0).' },
+  { name: 'maxSize 2.5', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', maxSize: 2.5 }); },
+    path: `${S}/Gpus`, prop: 'maxSize', message: 'maxSize must be a whole number from 1 to 1000 (got 2.5).' },
+  { name: 'diskSizeGiB 10', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', diskSizeGiB: 10 }); },
+    path: `${S}/Gpus`, prop: 'diskSizeGiB', message: 'diskSizeGiB must be a whole number from 50 to 16384 (got 10).' },
+  { name: 'diskSizeGiB NaN', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', diskSizeGiB: NaN }); },
+    path: `${S}/Gpus`, prop: 'diskSizeGiB', message: 'diskSizeGiB must be a whole number from 50 to 16384 (got NaN).' },
+  { name: 'timeSlicingReplicas 1', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', timeSlicingReplicas: 1 }); },
+    path: `${S}/Gpus`, prop: 'timeSlicingReplicas', message: 'timeSlicingReplicas must be a whole number from 2 to 48 (got 1).' },
+  { name: 'migStrategy on a GPU without MIG', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', migStrategy: MigStrategy.MIXED }); },
+    path: `${S}/Gpus`, prop: 'migStrategy',
+    message: 'migStrategy needs a MIG-capable GPU, and g5.xlarge has NVIDIA_A10G (got "mixed"). Use an A100, H100, H200 or B200 instance type (p4d, p5, p5e, p6), or time-slicing instead.' },
+  { name: 'migStrategy with time-slicing', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'p4d.24xlarge', migStrategy: MigStrategy.SINGLE, timeSlicingReplicas: 4 }); },
+    path: `${S}/Gpus`, prop: 'timeSlicingReplicas', message: 'timeSlicingReplicas cannot be combined with migStrategy (got 4). Choose one way to share GPUs.' },
+
+  // BudgetAlerts
+  { name: 'monthlyLimitUsd 0', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 0, emails: ['ml-platform@example.com'] }); },
+    path: `${S}/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd must be a number greater than 0 (got 0). Set monthlyLimitUsd to a positive amount.' },
+  { name: 'monthlyLimitUsd Infinity', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: Infinity, emails: ['ml-platform@example.com'] }); },
+    path: `${S}/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd must be a number greater than 0 (got Infinity).' },
+  { name: 'monthlyLimitUsd missing', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: undefined as any, emails: ['ml-platform@example.com'] }); },
+    path: `${S}/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd is required (got nothing). Set the monthly budget in USD, e.g. 25000.' },
+  { name: 'actual threshold 1001', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com'], actualThresholdsPercent: [1001] }); },
+    path: `${S}/Budget`, prop: 'actualThresholdsPercent[0]',
+    message: 'actualThresholdsPercent[0] must be a number greater than 0 and at most 1000 (got 1001). Set actualThresholdsPercent[0] to a positive amount.' },
+  { name: 'forecast threshold 0 (second entry)', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com'], forecastThresholdsPercent: [100, 0] }); },
+    path: `${S}/Budget`, prop: 'forecastThresholdsPercent[1]', message: 'forecastThresholdsPercent[1] must be a number greater than 0 and at most 1000 (got 0).' },
+  { name: 'no forecast thresholds', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com'], forecastThresholdsPercent: [] }); },
+    path: `${S}/Budget`, prop: 'forecastThresholdsPercent', message: 'forecastThresholdsPercent must list at least one percentage (got []). Use e.g. [80, 100].' },
+  { name: "email 'not-an-email'", build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com', 'not-an-email'] }); },
+    path: `${S}/Budget`, prop: 'emails[1]',
+    message: 'emails[1] is not valid: an email address such as "ml-platform@example.com" (got "not-an-email"). Use a value that matches that rule.' },
+  { name: 'no emails', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: [] }); },
+    path: `${S}/Budget`, prop: 'emails', message: 'emails must list at least one address (got []). Add the address of the team that owns the spend.' },
+  { name: 'anomalyThresholdUsd -5', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com'], anomalyThresholdUsd: -5 }); },
+    path: `${S}/Budget`, prop: 'anomalyThresholdUsd', message: 'anomalyThresholdUsd must be a number greater than 0 (got -5).' },
+
+  // ModelRegistry
+  { name: "bucket name 'My_Bucket'", build: () => { const { stack: s, cloud } = withCloud(); new ModelRegistry(s, 'Registry', { cloud, bucketName: 'My_Bucket' }); },
+    path: `${S}/Registry/Models`, prop: 'bucketName',
+    message: `bucketName ${BUCKET_RULE} (got "My_Bucket"). Choose a valid name, e.g. "acme-ml-artifacts-prod", or leave bucketName unset to let Terraform generate one.` },
+  { name: 'bucket name an IP address', build: () => { const { stack: s, cloud } = withCloud(); new ModelRegistry(s, 'Registry', { cloud, bucketName: '192.168.5.4' }); },
+    path: `${S}/Registry/Models`, prop: 'bucketName', message: `bucketName ${BUCKET_RULE} (got "192.168.5.4").` },
+  { name: "repository name 'UPPER'", build: () => { const { stack: s, cloud } = withCloud(); new ModelRegistry(s, 'Registry', { cloud, repositoryName: 'UPPER' }); },
+    path: `${S}/Registry/ServingImages`, prop: 'repositoryName', message: `repositoryName ${REPO_RULE} (got "UPPER"). Use a name such as "fraud-models/serving".` },
+  { name: 'objectLockDays 0', build: () => { const { stack: s, cloud } = withCloud(); new ModelRegistry(s, 'Registry', { cloud, objectLockDays: 0 }); },
+    path: `${S}/Registry/Models`, prop: 'objectLockDays', message: 'objectLockDays must be a whole number from 1 to 36500 (got 0). Set objectLockDays within that range.' },
+
+  // ExperimentTracking (namespace and database class are checked by the inner constructs, under their own prop names)
+  { name: 'replicas 0', build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, replicas: 0 }); },
+    path: `${S}/Tracking`, prop: 'replicas', message: 'replicas must be a whole number from 1 to 20 (got 0). Set replicas within that range.' },
+  { name: 'replicas 21', build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, replicas: 21 }); },
+    path: `${S}/Tracking`, prop: 'replicas', message: 'replicas must be a whole number from 1 to 20 (got 21).' },
+  { name: "namespace 'Bad_NS'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, namespace: 'Bad_NS' }); },
+    path: `${S}/Tracking/Namespace`, prop: 'name', message: 'name is not valid: a Kubernetes namespace name (lower-case DNS label) (got "Bad_NS").' },
+  { name: "databaseInstanceClass 'm5.large'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, databaseInstanceClass: 'm5.large' }); },
+    path: `${S}/Tracking/Database`, prop: 'instanceClass', message: 'instanceClass is not valid: an RDS instance class such as "db.m7g.large" (got "m5.large").' },
+  { name: "artifactBucketName 'a'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, artifactBucketName: 'a' }); },
+    path: `${S}/Tracking/Artifacts`, prop: 'bucketName', message: `bucketName ${BUCKET_RULE} (got "a").` },
+
+  // BackupPolicy
+  { name: 'complianceLockAfterDays 2', build: () => { const { stack: s, cloud } = withCloud(); new BackupPolicy(s, 'Backups', { cloud, complianceLockAfterDays: 2 }); },
+    path: `${S}/Backups`, prop: 'complianceLockAfterDays', message: 'complianceLockAfterDays must be a whole number from 3 to 36500 (got 2). Set complianceLockAfterDays within that range.' },
+
+  // Vpc
+  { name: 'VPC CIDR /24', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, cidrBlock: '10.0.0.0/24' }); },
+    path: `${S}/Network`, prop: 'cidrBlock', message: 'cidrBlock must be an IPv4 CIDR block with a prefix from /16 to /20 (got "10.0.0.0/24"). Use a block such as "10.40.0.0/16".' },
+  { name: 'VPC CIDR octet 256', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, cidrBlock: '256.0.0.0/16' }); },
+    path: `${S}/Network`, prop: 'cidrBlock', message: 'cidrBlock must be an IPv4 CIDR block with a prefix from /16 to /20 (got "256.0.0.0/16").' },
+  { name: 'availabilityZoneCount 1', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, availabilityZoneCount: 1 }); },
+    path: `${S}/Network`, prop: 'availabilityZoneCount', message: 'availabilityZoneCount must be a whole number from 2 to 6 (got 1).' },
+  { name: 'natGatewayCount above the AZ count', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, natGatewayCount: 4 }); },
+    path: `${S}/Network`, prop: 'natGatewayCount', message: 'natGatewayCount must be a whole number from 1 to 3 (got 4).' },
+  { name: 'natGatewayCount 0', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, natGatewayCount: 0 }); },
+    path: `${S}/Network`, prop: 'natGatewayCount', message: 'natGatewayCount must be a whole number from 1 to 3 (got 0).' },
+
+  // EksCluster
+  { name: "kubernetesVersion '1.34'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: '1.34' }); },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion',
+    message: 'kubernetesVersion must be 1.35 or newer (got "1.34"). Use "1.35": older versions leave standard support and extended support costs 6x per cluster hour.' },
+  { name: "kubernetesVersion 'v1.35'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: 'v1.35' }); },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion', message: 'kubernetesVersion must be 1.35 or newer (got "v1.35").' },
+  { name: "endpoint CIDR '0.0.0.0/0'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24', '0.0.0.0/0']) }); },
+    path: `${S}/Cluster`, prop: 'endpointAccess.publicCidrs[1]',
+    message: 'endpointAccess.publicCidrs[1] opens the API endpoint to the whole internet (got "0.0.0.0/0"). List the CIDR blocks of your VPN or CI runners instead.' },
+  { name: 'endpoint CIDR /33', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate(['10.0.0.0/33']) }); },
+    path: `${S}/Cluster`, prop: 'endpointAccess.publicCidrs[0]', message: 'endpointAccess.publicCidrs[0] must be an IPv4 CIDR block with a prefix from /8 to /32 (got "10.0.0.0/33").' },
+  { name: 'public endpoint without CIDRs', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate([]) }); },
+    path: `${S}/Cluster`, prop: 'endpointAccess',
+    message: 'endpointAccess opens the public endpoint without CIDR restrictions (got []). List the CIDR blocks of your VPN or CI runners, or use EndpointAccess.private().' },
+  { name: "clusterName '-bad'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, clusterName: '-bad' }); },
+    path: `${S}/Cluster`, prop: 'clusterName',
+    message: 'clusterName is not valid: 1-100 letters, digits, "-" or "_", starting with a letter or digit (got "-bad"). Use a value that matches that rule.' },
+  { name: 'imported cluster endpoint over http', build: () => {
+    const { stack: s, cloud } = withCloud();
+    EksCluster.fromClusterAttributes(s, 'Imported', {
+      cloud, clusterName: 'c', endpoint: 'http://example.com', certificateAuthorityData: 'Q0E=', privateSubnetIds: ['subnet-1'],
+      clusterSecurityGroupId: 'sg-1', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
+    });
+  }, path: `${S}/Imported`, prop: 'endpoint', message: 'endpoint is not valid: an https:// URL (got "http://example.com").' },
+  { name: 'imported cluster without subnets', build: () => {
+    const { stack: s, cloud } = withCloud();
+    EksCluster.fromClusterAttributes(s, 'Imported', {
+      cloud, clusterName: 'c', endpoint: 'https://example.com', certificateAuthorityData: 'Q0E=', privateSubnetIds: [],
+      clusterSecurityGroupId: 'sg-1', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
+    });
+  }, path: `${S}/Imported`, prop: 'privateSubnetIds', message: "privateSubnetIds is required to reference an existing cluster (got []). Pass the cluster's privateSubnetIds." },
+
+  // AwsMlopsPlatform: errors come from the inner constructs, under their prop names.
+  { name: 'platform monthlyBudgetUsd -1', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: -1, alertEmails: ['ml-platform@example.com'] }),
+    path: `${S}/Platform/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd must be a number greater than 0 (got -1).' },
+  { name: 'platform vpcCidr /8', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], vpcCidr: '10.0.0.0/8' }),
+    path: `${S}/Platform/Network`, prop: 'cidrBlock', message: 'cidrBlock must be an IPv4 CIDR block with a prefix from /16 to /20 (got "10.0.0.0/8").' },
+  { name: 'platform GPU pool m5.large', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], gpuPools: [{ name: 'Pool', instanceType: 'm5.large' }] }),
+    path: `${S}/Platform/Pool`, prop: 'instanceType', message: 'instanceType is not a known NVIDIA GPU instance type (got "m5.large").' },
+];
+
+describe('known-bad inputs throw a ValidationError with the exact message', () => {
+  it.each(rows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
+    const error = validationErrorOf(row.build);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.name).toBe('ValidationError');
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(error.constructPath).toBe(row.path);
+    expect(error.prop).toBe(row.prop);
+    expect(error.message.startsWith(`[${row.path}] `)).toBe(true);
+    expect(error.message.slice(row.path.length + 3)).toContain(row.message);
+    expect(error.message.slice(row.path.length + 3).startsWith(row.message)).toBe(true);
+    expect(error.message).not.toContain('[object Object]');
+    expect(error.message).not.toContain('undefined');
+  });
+});
+
+/*
+ * Inputs the library mishandles today (see the report that accompanies this folder). They are kept out of the
+ * property generators so the suite passes; each becomes a row above once the library rejects it.
+ */
+describe('known issues (not yet rejected with a ValidationError)', () => {
+  it.todo("BudgetAlerts with a scope outside BudgetScope throws TypeError 'undefined is not iterable'");
+  it.todo('EndpointAccess.publicAndPrivate() with a non-array (a string, undefined) throws a TypeError in EksCluster');
+  it.todo("AwsMlopsPlatform gpuPools with an empty, missing, repeated or reserved name throw the constructs library's plain Error");
+  it.todo("BudgetAlerts accepts monthlyLimitUsd >= 1e21 ('1e+21') and below 0.005 ('0.00'), anomalyThresholdUsd >= 1e21 ('1e+21')");
+  it.todo('BudgetAlerts accepts duplicate thresholds, which synthesize duplicate budget notifications');
+  it.todo("GpuNodePool accepts migStrategy and capacityType strings outside their enums ('bogus', 'spot')");
+  it.todo("Vpc accepts CIDRs with host bits set ('10.40.1.0/16') or leading zeros ('010.40.0.0/16')");
+  it.todo("EksCluster accepts kubernetesVersion '1.035'");
+  it.todo("ExperimentTracking accepts namespaces the library creates itself ('external-secrets', 'gpu-operator', 'velero')");
+});
