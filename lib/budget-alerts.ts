@@ -3,7 +3,7 @@ import { CostAllocation } from './core/cost-allocation';
 import { ValidationError } from './core/errors';
 import { ICloudServices } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkEmails, checkPositive, isUnresolved } from './core/validate';
+import { checkEmails, checkEnum, checkPositive, checkUnique, checkUsdAmount } from './core/validate';
 
 /** Which cost allocation tag scopes the budget and the anomaly monitor. */
 export enum BudgetScope {
@@ -69,19 +69,21 @@ export class BudgetAlerts extends Construct {
     if (props.monthlyLimitUsd === undefined) {
       throw new ValidationError(this, 'monthlyLimitUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
     }
-    checkUsd(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
+    checkUsdAmount(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
     if (!Array.isArray(props.emails) || props.emails.length === 0) {
       throw new ValidationError(this, 'emails', props.emails, 'must list at least one address', 'Add the address of the team that owns the spend.');
     }
     checkEmails(this, 'emails', props.emails);
+    checkUnique(this, 'emails', props.emails);
     const actual = props.actualThresholdsPercent ?? [80, 100];
     const forecast = props.forecastThresholdsPercent ?? [100];
     checkThresholds(this, 'actualThresholdsPercent', actual);
     checkThresholds(this, 'forecastThresholdsPercent', forecast);
     const anomalyThresholdUsd = props.anomalyThresholdUsd ?? 100;
-    checkUsd(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
+    checkUsdAmount(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
 
     const cost = stack.costAllocation;
+    checkEnum(this, 'scope', props.scope, BudgetScope, 'BudgetScope');
     const scopeTag = props.scope ?? BudgetScope.PROJECT;
     const [key, value] = {
       [BudgetScope.PROJECT]: [CostAllocation.PROJECT_KEY, cost.project],
@@ -108,21 +110,10 @@ export class BudgetAlerts extends Construct {
   }
 }
 
-/** AWS takes amounts as decimal strings with cents: below a cent rounds to a budget of 0. */
-const MIN_USD = 0.01;
-const MAX_USD = 1e12;
-
-function checkUsd(scope: Construct, prop: string, value: number): void {
-  checkPositive(scope, prop, value);
-  if (!isUnresolved(value) && (value < MIN_USD || value > MAX_USD)) {
-    throw new ValidationError(scope, prop, value, `must be between ${MIN_USD} and ${MAX_USD} USD`,
-      'Amounts are whole cents in AWS Budgets; use e.g. 25000.');
-  }
-}
-
 function checkThresholds(scope: Construct, prop: string, values: number[]): void {
   if (!Array.isArray(values) || values.length === 0) {
     throw new ValidationError(scope, prop, values, 'must list at least one percentage', 'Use e.g. [80, 100].');
   }
   values.forEach((v, i) => checkPositive(scope, `${prop}[${i}]`, v, 1000));
+  checkUnique(scope, prop, values);
 }

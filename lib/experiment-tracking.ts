@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { ICloudServices, IKubernetesCluster, IObjectStore, IPostgresDatabase, IWorkloadIdentity } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkInteger } from './core/validate';
+import { ValidationError } from './core/errors';
+import { checkBucketName, checkEnum, checkInteger, checkPattern } from './core/validate';
 import { ChartCatalog } from './k8s/chart-catalog';
 import { ExternalSecretsOperator } from './k8s/external-secrets-operator';
 import { ManifestChart } from './k8s/manifest-chart';
@@ -59,6 +60,8 @@ export interface ExperimentTrackingProps {
 }
 
 const SERVICE_ACCOUNT = 'mlflow';
+/** Namespaces Kubernetes or other parts of this library own. */
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'external-secrets', 'gpu-operator', 'velero'];
 const DB_SECRET = 'mlflow-db';
 const ADMIN_SECRET = 'mlflow-admin';
 
@@ -91,9 +94,17 @@ export class ExperimentTracking extends Construct {
     super(scope, id);
     const replicas = props.replicas ?? 2;
     checkInteger(this, 'replicas', replicas, 1, 20);
+    checkEnum(this, 'defaultPermission', props.defaultPermission, MlflowPermission, 'MlflowPermission');
+    checkBucketName(this, 'artifactBucketName', props.artifactBucketName);
+    const namespaceName = props.namespace ?? 'mlflow';
+    checkPattern(this, 'namespace', namespaceName, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name (lower-case DNS label)');
+    if (RESERVED_NAMESPACES.includes(namespaceName)) {
+      throw new ValidationError(this, 'namespace', namespaceName, 'is a namespace the library or Kubernetes already uses',
+        'Choose a namespace of its own, e.g. "mlflow".');
+    }
     const stack = PlatformStack.ofConstruct(this);
     const { cluster, cloud } = props;
-    const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: props.namespace ?? 'mlflow' });
+    const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: namespaceName });
     this.namespace = namespace.name;
 
     this.database = cloud.newPostgresDatabase(this, 'Database', {

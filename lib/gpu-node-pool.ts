@@ -3,7 +3,7 @@ import { GpuInstanceCatalog, GpuInstanceSpec, CpuArchitecture } from './aws/gpu-
 import { ValidationError } from './core/errors';
 import { IGpuNodeGroup, IKubernetesCluster } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkInteger, isUnresolved } from './core/validate';
+import { checkEnum, checkInteger, isUnresolved } from './core/validate';
 import { DEVICE_PLUGIN_CONFIG_LABEL, GpuOperator, MigStrategy } from './k8s/gpu-operator';
 
 /** Whether nodes are bought on-demand or on the spot market. */
@@ -102,6 +102,8 @@ export class GpuNodePool extends Construct {
     }
     const diskSizeGiB = props.diskSizeGiB ?? 200;
     checkInteger(this, 'diskSizeGiB', diskSizeGiB, 50, 16384);
+    checkEnum(this, 'capacityType', props.capacityType, CapacityType, 'CapacityType');
+    checkEnum(this, 'migStrategy', props.migStrategy, MigStrategy, 'MigStrategy');
     if (props.timeSlicingReplicas !== undefined) {
       checkInteger(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 2, 48);
     }
@@ -109,7 +111,7 @@ export class GpuNodePool extends Construct {
       throw new ValidationError(this, 'migStrategy', props.migStrategy, `needs a MIG-capable GPU, and ${this.spec.instanceType} has ${this.spec.gpuModel}`,
         'Use an A100, H100, H200 or B200 instance type (p4d, p5, p5e, p6), or time-slicing instead.');
     }
-    if (props.migStrategy !== undefined && props.timeSlicingReplicas !== undefined) {
+    if (props.migStrategy !== undefined && props.migStrategy !== MigStrategy.NONE && props.timeSlicingReplicas !== undefined) {
       throw new ValidationError(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 'cannot be combined with migStrategy',
         'Choose one way to share GPUs.');
     }

@@ -60,7 +60,7 @@ export class ModelRegistry extends Construct {
       noncurrentVersionExpirationDays: 365,
     });
     this.imageRepository = props.cloud.newContainerRepository(this, 'ServingImages', {
-      repositoryName: props.repositoryName ?? `${stack.costAllocation.project.toLowerCase()}/model-serving`,
+      repositoryName: props.repositoryName ?? `${stack.costAllocation.projectSlug}/model-serving`,
     });
     stack.addComponent({
       path: this.node.path, name: 'ModelRegistry',

@@ -133,9 +133,15 @@ describe('ExperimentTracking validation', () => {
       new RegExp(`must be a whole number from 1 to 20 \\(got ${replicas}\\)`));
   });
 
-  test('a bad namespace is rejected on the namespace construct', () => {
+  test('a bad namespace is rejected naming the namespace prop', () => {
     const { stack, cloud, cluster } = newPlatform();
-    expectValidationError(() => new ExperimentTracking(stack, 'Tracking', { cluster, cloud, namespace: 'ML_Flow' }), 'test/Tracking/Namespace', 'name',
+    expectValidationError(() => new ExperimentTracking(stack, 'Tracking', { cluster, cloud, namespace: 'ML_Flow' }), 'test/Tracking', 'namespace',
       /is not valid: a Kubernetes namespace name/);
+  });
+
+  test.each(['velero', 'gpu-operator', 'external-secrets', 'kube-system'])('namespace %p, which something else owns, is rejected', (namespace) => {
+    const { stack, cloud, cluster } = newPlatform();
+    expectValidationError(() => new ExperimentTracking(stack, 'Tracking', { cluster, cloud, namespace }), 'test/Tracking', 'namespace',
+      /is a namespace the library or Kubernetes already uses/);
   });
 });

@@ -86,7 +86,7 @@ export class AwsCloud extends Construct implements ICloudServices {
     this.primaryRegion = this.stack.primaryRegion;
     this.drRegion = this.stack.recoveryObjective.drRegion;
     const cost = this.stack.costAllocation;
-    this.namePrefix = `${cost.project}-${cost.environment}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    this.namePrefix = cost.resourcePrefix;
     const defaultTags = [{ tags: { ...cost.tags, 'managed-by': 'cdktf-mlops' } }];
     this.provider = new AwsProvider(this, 'Primary', { region: this.primaryRegion, defaultTags, allowedAccountIds: props.allowedAccountIds });
     this.drProvider = new AwsProvider(this, 'DrRegion', { alias: 'dr', region: this.drRegion, defaultTags, allowedAccountIds: props.allowedAccountIds });

@@ -358,7 +358,7 @@ class ImportedEksCluster extends EksClusterBase {
 function validateClusterProps(scope: Construct, props: EksClusterProps, name: string, version: string): void {
   checkPattern(scope, 'clusterName', name, /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, '1-100 letters, digits, "-" or "_", starting with a letter or digit');
   if (!isUnresolved(version)) {
-    const match = /^1\.(\d+)$/.exec(String(version));
+    const match = /^1\.([1-9]\d*)$/.exec(String(version));
     if (!match || Number(match[1]) < MIN_KUBERNETES_MINOR) {
       throw new ValidationError(scope, 'kubernetesVersion', version, `must be 1.${MIN_KUBERNETES_MINOR} or newer`,
         `Use "1.${MIN_KUBERNETES_MINOR}": older versions leave standard support and extended support costs 6x per cluster hour.`);
@@ -366,6 +366,10 @@ function validateClusterProps(scope: Construct, props: EksClusterProps, name: st
   }
   const access = props.endpointAccess;
   if (access?.publicAccess) {
+    if (!Array.isArray(access.publicCidrs)) {
+      throw new ValidationError(scope, 'endpointAccess.publicCidrs', access.publicCidrs, 'must be a list of CIDR blocks',
+        "Pass e.g. EndpointAccess.publicAndPrivate(['203.0.113.0/24']).");
+    }
     if (access.publicCidrs.length === 0) {
       throw new ValidationError(scope, 'endpointAccess', access.publicCidrs, 'opens the public endpoint without CIDR restrictions',
         'List the CIDR blocks of your VPN or CI runners, or use EndpointAccess.private().');

@@ -61,7 +61,8 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     checkInteger(this, 'maxAllocatedStorageGiB', maxStorage, storage, 65536);
     this.databaseName = props.databaseName;
 
-    const identifier = `${cloud.namePrefix}-${props.purpose}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63).replace(/-$/, '');
+    // namePrefix starts with a letter and has single hyphens, as RDS identifiers must.
+    const identifier = `${cloud.namePrefix}-${props.purpose}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 63).replace(/-+$/, '');
     const key = cloud.key(KeyPurpose.DATA);
     const subnets = new DbSubnetGroup(this, 'Subnets', { provider, namePrefix: `${identifier}-`, subnetIds: cluster.privateSubnetIds });
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', {

@@ -16,7 +16,7 @@ import { Duration } from '../core/duration';
 import { ValidationError } from '../core/errors';
 import { IObjectStore, IWorkloadIdentity } from '../core/interfaces';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
-import { checkInteger, isUnresolved } from '../core/validate';
+import { checkBucketName, checkInteger } from '../core/validate';
 import type { AwsCloud } from './aws-cloud';
 import { AwsRegionRole, KeyPurpose } from './aws-cloud';
 import { asAwsGrantee } from './grantee';
@@ -73,8 +73,6 @@ export interface SecureBucketProps {
   readonly isAccessLogBucket?: boolean;
 }
 
-const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 /**
  * An S3 bucket that is private, encrypted with a customer-managed key, versioned, TLS-only, owner-enforced,
  * access-logged, and cleans up incomplete uploads; optionally object-locked and replicated to the DR region.
@@ -105,7 +103,7 @@ export class SecureBucket extends Construct implements IObjectStore {
     const regionRole = props.region ?? AwsRegionRole.PRIMARY;
     const provider = cloud.providerFor(regionRole);
     this.region = cloud.regionName(regionRole);
-    validateBucketName(this, props.bucketName);
+    checkBucketName(this, 'bucketName', props.bucketName);
     checkInteger(this, 'objectLockDays', props.objectLockDays, 1, 36500);
     checkInteger(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 36500);
 
@@ -280,15 +278,4 @@ function bucketPrefix(namePrefix: string, purpose: string, region: AwsRegionRole
   const suffix = region === AwsRegionRole.DR ? '-dr' : '';
   const raw = `${namePrefix}-${purpose}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
   return `${raw.slice(0, 36 - suffix.length).replace(/-+$/, '')}${suffix}-`;
-}
-
-function validateBucketName(scope: Construct, name: string | undefined): void {
-  if (name === undefined || isUnresolved(name)) {
-    return;
-  }
-  if (typeof name !== 'string' || !BUCKET_NAME.test(name)) {
-    throw new ValidationError(scope, 'bucketName', name,
-      'is not a valid S3 bucket name: 3-63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, not an IP address',
-      'Choose a valid name, e.g. "acme-ml-artifacts-prod", or leave bucketName unset to let Terraform generate one.');
-  }
 }

@@ -13,7 +13,6 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core/errors';
 import { checkCidr, checkInteger } from '../core/validate';
 import { AwsCloud } from './aws-cloud';
 import { policyDocument, serviceTrustPolicy } from './iam-policy';
@@ -72,10 +71,8 @@ export class Vpc extends Construct {
     checkCidr(this, 'cidrBlock', this.cidrBlock, 16, 20);
     checkInteger(this, 'availabilityZoneCount', azCount, 2, 6);
     const natCount = props.natGatewayCount ?? azCount;
+    // At least one: nodes in private subnets pull images through NAT.
     checkInteger(this, 'natGatewayCount', natCount, 1, azCount);
-    if (natCount < 1) {
-      throw new ValidationError(this, 'natGatewayCount', natCount, 'must be at least 1', 'Nodes in private subnets need a NAT gateway to pull images.');
-    }
 
     this.resource = new VpcResource(this, 'Resource', {
       provider, cidrBlock: this.cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: cloud.namePrefix },

@@ -66,6 +66,23 @@ export class CostAllocation {
   }
 
   /**
+   * `<project>-<environment>` made safe for every cloud resource name the library derives (database
+   * identifiers, cluster names, key aliases, bucket prefixes): lower-case letters, digits and single hyphens,
+   * starting with a letter, at most 32 characters.
+   */
+  public get resourcePrefix(): string {
+    const slug = `${this.project}-${this.environment}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const lettered = /^[a-z]/.test(slug) ? slug : `p-${slug}`;
+    return lettered.slice(0, 32).replace(/-+$/, '');
+  }
+
+  /** The project made safe for names that allow only lower-case letters, digits and single hyphens. */
+  public get projectSlug(): string {
+    const slug = this.project.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    return /^[a-z]/.test(slug) ? slug : `p-${slug}`;
+  }
+
+  /**
    * Throws a {@link ValidationError} on the given scope when a field is missing or is not a valid
    * Kubernetes label value (which is also a valid AWS tag value).
    */

@@ -1,5 +1,5 @@
 import { Aspects, ISynthesisSession, IStackSynthesizer, TerraformStack } from 'cdktf';
-import { Construct, IConstruct, IValidation } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CostAllocation } from './cost-allocation';
@@ -86,8 +86,7 @@ export class PlatformStack extends TerraformStack {
     this.primaryRegion = props.primaryRegion;
     this.policy = new PolicyPack(props.policyRules ?? []);
     Aspects.of(this).add(this.policy);
-    this.node.addValidation(new DataStoreCoverage(this));
-    this.synthesizer = new ReportingSynthesizer(this, this.synthesizer);
+    this.synthesizer = new PlatformSynthesizer(this, this.synthesizer);
   }
 
   /** Records a component for the platform report. */
@@ -112,39 +111,44 @@ export class PlatformStack extends TerraformStack {
 
 /**
  * Proves at synth that every registered data store has a protection meeting the RPO and a copy outside the
- * primary region; names each store that does not.
+ * primary region; returns one line per store that does not, naming it.
  */
-class DataStoreCoverage implements IValidation {
-  constructor(private readonly stack: PlatformStack) {}
-
-  public validate(): string[] {
-    const rpo = this.stack.recoveryObjective.rpo;
-    const errors: string[] = [];
-    for (const { store, protections } of this.stack.dataStores.stores) {
-      if (protections.length === 0) {
-        errors.push(`data store ${store.path} (${store.purpose}) has no backup: add a BackupPolicy to the stack, ` +
-          'or enable replication to the DR region on the store.');
-        continue;
-      }
-      if (!protections.some((p) => p.rpo.toMinutes() <= rpo.toMinutes())) {
-        errors.push(`data store ${store.path} (${store.purpose}) cannot meet the RPO of ${rpo}: its protections give ` +
-          `${protections.map((p) => `${p.mechanism} every ${p.rpo}`).join(', ')}. Lower the backup interval or raise the RPO.`);
-      }
-      if (!protections.some((p) => p.copyRegion !== store.region)) {
-        errors.push(`data store ${store.path} (${store.purpose}) has no copy outside its region ${store.region}: ` +
-          `copy its backups or replicate it to ${this.stack.recoveryObjective.drRegion}.`);
-      }
+function uncoveredDataStores(stack: PlatformStack): string[] {
+  const rpo = stack.recoveryObjective.rpo;
+  const errors: string[] = [];
+  for (const { store, protections } of stack.dataStores.stores) {
+    if (protections.length === 0) {
+      errors.push(`data store ${store.path} (${store.purpose}) has no backup: add a BackupPolicy to the stack, ` +
+        'or enable replication to the DR region on the store.');
+      continue;
     }
-    return errors;
+    if (!protections.some((p) => p.rpo.toMinutes() <= rpo.toMinutes())) {
+      errors.push(`data store ${store.path} (${store.purpose}) cannot meet the RPO of ${rpo}: its protections give ` +
+        `${protections.map((p) => `${p.mechanism} every ${p.rpo}`).join(', ')}. Lower the backup interval or raise the RPO.`);
+    }
+    if (!protections.some((p) => p.copyRegion !== store.region)) {
+      errors.push(`data store ${store.path} (${store.purpose}) has no copy outside its region ${store.region}: ` +
+        `copy its backups or replicate it to ${stack.recoveryObjective.drRegion}.`);
+    }
   }
+  return errors;
 }
 
-/** Wraps the stack's synthesizer to write the platform report, even when synth then fails on findings. */
-class ReportingSynthesizer implements IStackSynthesizer {
+/**
+ * Wraps the stack's synthesizer: fails with a ValidationError naming every data store that misses the recovery
+ * objective, and writes the platform report (also when synth then fails on policy findings).
+ */
+class PlatformSynthesizer implements IStackSynthesizer {
   constructor(private readonly stack: PlatformStack, private readonly inner: IStackSynthesizer) {}
 
   public synthesize(session: ISynthesisSession): void {
     try {
+      const uncovered = uncoveredDataStores(this.stack);
+      if (uncovered.length > 0) {
+        throw new ValidationError(this.stack, 'recoveryObjective', `RPO ${this.stack.recoveryObjective.rpo}`,
+          `is not met by ${uncovered.length} data store(s):\n  ${uncovered.join('\n  ')}\n`,
+          'Every data store needs a protection within the RPO and a copy in the DR region.');
+      }
       this.inner.synthesize(session);
     } finally {
       const dir = path.join(session.outdir, 'stacks', this.stack.node.id);

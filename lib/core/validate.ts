@@ -64,17 +64,73 @@ export function checkEmails(scope: IConstruct, prop: string, values: string[] | 
   (values ?? []).forEach((value, i) => checkPattern(scope, `${prop}[${i}]`, value, EMAIL, 'an email address such as "ml-platform@example.com"'));
 }
 
-/** Throws unless `value` is a private IPv4 CIDR block with a prefix in [minPrefix, maxPrefix]. */
+/**
+ * Throws unless `value` is an IPv4 CIDR block in canonical form (no leading zeros, no host bits set) with a
+ * prefix in [minPrefix, maxPrefix]: AWS rejects or silently rewrites anything else.
+ */
 export function checkCidr(scope: IConstruct, prop: string, value: string | undefined, minPrefix: number, maxPrefix: number): void {
   if (value === undefined || isUnresolved(value)) {
     return;
   }
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  const valid = match !== null
-    && match.slice(1, 5).every((octet) => Number(octet) <= 255)
-    && Number(match[5]) >= minPrefix && Number(match[5]) <= maxPrefix;
-  if (!valid) {
+  const match = typeof value === 'string' ? /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(\d{1,2})$/.exec(value) : null;
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : -1;
+  if (!match || octets.some((o) => o > 255) || prefix < minPrefix || prefix > maxPrefix) {
     throw new ValidationError(scope, prop, value, `must be an IPv4 CIDR block with a prefix from /${minPrefix} to /${maxPrefix}`,
-      `Use a block such as "10.40.0.0/16".`);
+      'Use a block such as "10.40.0.0/16".');
+  }
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 2 ** (32 - prefix);
+  if (address % hostBits !== 0) {
+    const base = address - (address % hostBits);
+    const canonical = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join('.');
+    throw new ValidationError(scope, prop, value, 'has host bits set', `Use the network address: "${canonical}/${prefix}".`);
+  }
+}
+
+/** Throws unless `value` is one of the enum's values (catches strings cast past the type system). */
+export function checkEnum(scope: IConstruct, prop: string, value: any, enumObject: { [key: string]: string }, enumName: string): void {
+  if (value === undefined) {
+    return;
+  }
+  const allowed = Object.values(enumObject);
+  if (!allowed.includes(value)) {
+    throw new ValidationError(scope, prop, value, `is not a ${enumName}`, `Use one of ${allowed.map((v) => `${enumName}.${Object.keys(enumObject).find((k) => enumObject[k] === v)}`).join(', ')}.`);
+  }
+}
+
+/** Throws when a list has the same entry twice. */
+export function checkUnique(scope: IConstruct, prop: string, values: any[]): void {
+  const seen = new Set<any>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) {
+      throw new ValidationError(scope, `${prop}[${i}]`, v, 'repeats an earlier entry', 'List each value once.');
+    }
+    seen.add(v);
+  });
+}
+
+const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Throws unless `value` is a valid object store bucket name (the S3 rules, which GCS and Azure also accept). */
+export function checkBucketName(scope: IConstruct, prop: string, value: string | undefined): void {
+  if (value === undefined || isUnresolved(value)) {
+    return;
+  }
+  if (typeof value !== 'string' || !BUCKET_NAME.test(value)) {
+    throw new ValidationError(scope, prop, value,
+      'is not a valid bucket name: 3-63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, not an IP address',
+      `Choose a valid name, e.g. "acme-ml-artifacts-prod", or leave ${prop} unset to let Terraform generate one.`);
+  }
+}
+
+/** AWS billing takes amounts as decimal strings in cents: less than a cent rounds to 0, huge numbers to "1e+21". */
+export function checkUsdAmount(scope: IConstruct, prop: string, value: number | undefined): void {
+  if (value === undefined || isUnresolved(value)) {
+    return;
+  }
+  checkPositive(scope, prop, value);
+  if (value < 0.01 || value > 1e12) {
+    throw new ValidationError(scope, prop, value, 'must be between 0.01 and 1000000000000 USD', 'Use an amount in dollars and cents, e.g. 25000.');
   }
 }

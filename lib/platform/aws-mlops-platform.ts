@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { ValidationError } from '../core/errors';
+import { checkCidr, checkEmails, checkInteger, checkUnique, checkUsdAmount } from '../core/validate';
 import { AwsCloud } from '../aws/aws-cloud';
 import { EksCluster, EndpointAccess } from '../aws/eks-cluster';
 import { Vpc } from '../aws/vpc';
@@ -86,6 +88,7 @@ export class AwsMlopsPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsMlopsPlatformProps) {
     super(scope, id);
+    validatePlatformProps(this, props);
     this.cloud = new AwsCloud(this, 'Aws', { allowedAccountIds: props.allowedAccountIds });
     const cloud = this.cloud;
     this.vpc = new Vpc(this, 'Network', { cloud, cidrBlock: props.vpcCidr });
@@ -100,4 +103,40 @@ export class AwsMlopsPlatform extends Construct {
     this.backups = new BackupPolicy(this, 'Backups', { cloud, cluster: this.cluster });
     this.budget = new BudgetAlerts(this, 'Budget', { cloud, monthlyLimitUsd: props.monthlyBudgetUsd, emails: props.alertEmails });
   }
+}
+
+/** Names of the platform's own children, which a GPU pool cannot take. */
+const RESERVED_CHILD_IDS = ['Aws', 'Network', 'Cluster', 'Tracking', 'Registry', 'Backups', 'Budget'];
+
+/** Checks the platform's own props, so errors name the prop the user set rather than an inner construct's. */
+function validatePlatformProps(scope: Construct, props: AwsMlopsPlatformProps): void {
+  if (props?.monthlyBudgetUsd === undefined) {
+    throw new ValidationError(scope, 'monthlyBudgetUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
+  }
+  checkUsdAmount(scope, 'monthlyBudgetUsd', props.monthlyBudgetUsd);
+  if (!Array.isArray(props.alertEmails) || props.alertEmails.length === 0) {
+    throw new ValidationError(scope, 'alertEmails', props.alertEmails, 'must list at least one address',
+      'Add the address of the team that owns the spend.');
+  }
+  checkEmails(scope, 'alertEmails', props.alertEmails);
+  checkUnique(scope, 'alertEmails', props.alertEmails);
+  checkCidr(scope, 'vpcCidr', props.vpcCidr, 16, 20);
+  checkInteger(scope, 'modelObjectLockDays', props.modelObjectLockDays, 1, 36500);
+  if (props.gpuPools !== undefined && !Array.isArray(props.gpuPools)) {
+    throw new ValidationError(scope, 'gpuPools', props.gpuPools, 'must be a list', "Pass e.g. [{ name: 'Gpu', instanceType: 'g6.xlarge' }].");
+  }
+  const names = new Set<string>();
+  (props.gpuPools ?? []).forEach((pool, i) => {
+    const name = pool?.name;
+    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(name)) {
+      throw new ValidationError(scope, `gpuPools[${i}].name`, name, 'must be 1-63 letters or digits, starting with a letter',
+        'Name the pool after its use, e.g. "TrainingGpus"; the name becomes part of Terraform addresses, so keep it once deployed.');
+    }
+    if (RESERVED_CHILD_IDS.includes(name) || names.has(name)) {
+      throw new ValidationError(scope, `gpuPools[${i}].name`, name,
+        names.has(name) ? 'repeats the name of an earlier pool' : 'is taken by a part of the platform',
+        `Give every pool its own name, other than ${RESERVED_CHILD_IDS.join(', ')}.`);
+    }
+    names.add(name);
+  });
 }

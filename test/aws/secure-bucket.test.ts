@@ -212,7 +212,7 @@ describe('SecureBucket validation', () => {
   ])('bucket name %p is rejected', (bucketName) => {
     const { stack, cloud } = setup();
     const error = expectValidationError(() => new SecureBucket(stack, 'Bad', { cloud, purpose: 'x', bucketName }), 'test/Bad', 'bucketName',
-      /is not a valid S3 bucket name: 3-63 lower-case letters, digits, "\." or "-"/);
+      /is not a valid bucket name: 3-63 lower-case letters, digits, "\." or "-"/);
     expect(error.message).toContain(`(got ${JSON.stringify(bucketName)})`);
   });
 

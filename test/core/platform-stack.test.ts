@@ -143,7 +143,13 @@ describe('data store coverage at synth', () => {
     const cloud = new AwsCloud(stack, 'Aws');
     new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets' });
     const app = appOf(stack);
-    expect(() => app.synth()).toThrow(/\[test\] data store test\/Datasets \(datasets\) has no backup: add a BackupPolicy to the stack, or enable replication/);
+    expect(() => app.synth()).toThrow(/^\[test\] recoveryObjective is not met by 1 data store\(s\):\n  data store test\/Datasets \(datasets\) has no backup: add a BackupPolicy to the stack, or enable replication/);
+    try {
+      appOf(stack).synth();
+    } catch (e) {
+      expect((e as any).name).toBe('ValidationError');
+      expect((e as any).prop).toBe('recoveryObjective');
+    }
     const { report, markdown } = readStackOutput(app.outdir, 'test');
     expect(report.dataStores).toEqual([{ path: 'test/Datasets', kind: 'OBJECT_STORE', purpose: 'datasets', region: 'us-east-1', protections: [] }]);
     expect(markdown).toContain('| `test/Datasets` | OBJECT_STORE | datasets | us-east-1 | **none** |');

@@ -43,7 +43,7 @@ function ro(props: any): RecoveryObjective {
 }
 
 const RPO_FIX = 'Use an RPO of at least 5 minutes, or use synchronous replication outside this library.';
-const BUCKET_RULE = 'is not a valid S3 bucket name: 3-63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, not an IP address';
+const BUCKET_RULE = 'is not a valid bucket name: 3-63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, not an IP address';
 const REPO_RULE = 'is not a valid ECR repository name: 2-256 lower-case letters, digits, and "/", ".", "_" or "-" between them';
 const COST_RULE = 'must be 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
 const REGION_RULE = 'is not valid: an AWS region name such as "us-east-1"';
@@ -174,11 +174,13 @@ const rows: Row[] = [
   { name: 'replicas 21', build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, replicas: 21 }); },
     path: `${S}/Tracking`, prop: 'replicas', message: 'replicas must be a whole number from 1 to 20 (got 21).' },
   { name: "namespace 'Bad_NS'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, namespace: 'Bad_NS' }); },
-    path: `${S}/Tracking/Namespace`, prop: 'name', message: 'name is not valid: a Kubernetes namespace name (lower-case DNS label) (got "Bad_NS").' },
+    path: `${S}/Tracking`, prop: 'namespace', message: 'namespace is not valid: a Kubernetes namespace name (lower-case DNS label) (got "Bad_NS").' },
+  { name: "namespace 'velero'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, namespace: 'velero' }); },
+    path: `${S}/Tracking`, prop: 'namespace', message: 'namespace is a namespace the library or Kubernetes already uses (got "velero").' },
   { name: "databaseInstanceClass 'm5.large'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, databaseInstanceClass: 'm5.large' }); },
     path: `${S}/Tracking/Database`, prop: 'instanceClass', message: 'instanceClass is not valid: an RDS instance class such as "db.m7g.large" (got "m5.large").' },
   { name: "artifactBucketName 'a'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, artifactBucketName: 'a' }); },
-    path: `${S}/Tracking/Artifacts`, prop: 'bucketName', message: `bucketName ${BUCKET_RULE} (got "a").` },
+    path: `${S}/Tracking`, prop: 'artifactBucketName', message: `artifactBucketName ${BUCKET_RULE} (got "a").` },
 
   // BackupPolicy
   { name: 'complianceLockAfterDays 2', build: () => { const { stack: s, cloud } = withCloud(); new BackupPolicy(s, 'Backups', { cloud, complianceLockAfterDays: 2 }); },
@@ -230,11 +232,38 @@ const rows: Row[] = [
 
   // AwsMlopsPlatform: errors come from the inner constructs, under their prop names.
   { name: 'platform monthlyBudgetUsd -1', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: -1, alertEmails: ['ml-platform@example.com'] }),
-    path: `${S}/Platform/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd must be a number greater than 0 (got -1).' },
+    path: `${S}/Platform`, prop: 'monthlyBudgetUsd', message: 'monthlyBudgetUsd must be a number greater than 0 (got -1).' },
+  { name: 'platform duplicate GPU pool names', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], gpuPools: [{ name: 'A', instanceType: 'g5.xlarge' }, { name: 'A', instanceType: 'g5.xlarge' }] }),
+    path: `${S}/Platform`, prop: 'gpuPools[1].name', message: 'gpuPools[1].name repeats the name of an earlier pool (got "A").' },
+  { name: 'platform GPU pool named like a platform part', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], gpuPools: [{ name: 'Tracking', instanceType: 'g5.xlarge' }] }),
+    path: `${S}/Platform`, prop: 'gpuPools[0].name', message: 'gpuPools[0].name is taken by a part of the platform (got "Tracking").' },
+  { name: 'platform GPU pool without a name', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], gpuPools: [{ name: '', instanceType: 'g5.xlarge' }] }),
+    path: `${S}/Platform`, prop: 'gpuPools[0].name', message: 'gpuPools[0].name must be 1-63 letters or digits, starting with a letter (got "").' },
   { name: 'platform vpcCidr /8', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], vpcCidr: '10.0.0.0/8' }),
-    path: `${S}/Platform/Network`, prop: 'cidrBlock', message: 'cidrBlock must be an IPv4 CIDR block with a prefix from /16 to /20 (got "10.0.0.0/8").' },
+    path: `${S}/Platform`, prop: 'vpcCidr', message: 'vpcCidr must be an IPv4 CIDR block with a prefix from /16 to /20 (got "10.0.0.0/8").' },
   { name: 'platform GPU pool m5.large', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'], gpuPools: [{ name: 'Pool', instanceType: 'm5.large' }] }),
     path: `${S}/Platform/Pool`, prop: 'instanceType', message: 'instanceType is not a known NVIDIA GPU instance type (got "m5.large").' },
+  // Found by the property tests: each used to crash with a TypeError or be accepted silently.
+  { name: 'budget scope outside BudgetScope', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com'], scope: 'bogus' as any }); },
+    path: `${S}/Budget`, prop: 'scope', message: 'scope is not a BudgetScope (got "bogus").' },
+  { name: 'monthlyLimitUsd 1e21', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 1e21, emails: ['ml-platform@example.com'] }); },
+    path: `${S}/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd must be between 0.01 and 1000000000000 USD (got 1e+21).' },
+  { name: 'monthlyLimitUsd 0.004', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 0.004, emails: ['ml-platform@example.com'] }); },
+    path: `${S}/Budget`, prop: 'monthlyLimitUsd', message: 'monthlyLimitUsd must be between 0.01 and 1000000000000 USD (got 0.004).' },
+  { name: 'duplicate actual thresholds', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['ml-platform@example.com'], actualThresholdsPercent: [80, 80] }); },
+    path: `${S}/Budget`, prop: 'actualThresholdsPercent[1]', message: 'actualThresholdsPercent[1] repeats an earlier entry (got 80).' },
+  { name: "migStrategy 'bogus'", build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'p4d.24xlarge', migStrategy: 'bogus' as any }); },
+    path: `${S}/Gpus`, prop: 'migStrategy', message: 'migStrategy is not a MigStrategy (got "bogus").' },
+  { name: "capacityType 'spot'", build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', capacityType: 'spot' as any }); },
+    path: `${S}/Gpus`, prop: 'capacityType', message: 'capacityType is not a CapacityType (got "spot").' },
+  { name: 'VPC CIDR with host bits', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, cidrBlock: '10.40.1.0/16' }); },
+    path: `${S}/Network`, prop: 'cidrBlock', message: 'cidrBlock has host bits set (got "10.40.1.0/16"). Use the network address: "10.40.0.0/16".' },
+  { name: 'VPC CIDR with leading zeros', build: () => { const { stack: s, cloud } = withCloud(); new Vpc(s, 'Network', { cloud, cidrBlock: '010.40.0.0/16' }); },
+    path: `${S}/Network`, prop: 'cidrBlock', message: 'cidrBlock must be an IPv4 CIDR block with a prefix from /16 to /20 (got "010.40.0.0/16").' },
+  { name: 'endpoint CIDRs not a list', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate('203.0.113.0/24' as any) }); },
+    path: `${S}/Cluster`, prop: 'endpointAccess.publicCidrs', message: 'endpointAccess.publicCidrs must be a list of CIDR blocks (got "203.0.113.0/24").' },
+  { name: "kubernetesVersion '1.035'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: '1.035' }); },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion', message: 'kubernetesVersion must be 1.35 or newer (got "1.035").' },
 ];
 
 describe('known-bad inputs throw a ValidationError with the exact message', () => {
@@ -251,20 +280,4 @@ describe('known-bad inputs throw a ValidationError with the exact message', () =
     expect(error.message).not.toContain('[object Object]');
     expect(error.message).not.toContain('undefined');
   });
-});
-
-/*
- * Inputs the library mishandles today (see the report that accompanies this folder). They are kept out of the
- * property generators so the suite passes; each becomes a row above once the library rejects it.
- */
-describe('known issues (not yet rejected with a ValidationError)', () => {
-  it.todo("BudgetAlerts with a scope outside BudgetScope throws TypeError 'undefined is not iterable'");
-  it.todo('EndpointAccess.publicAndPrivate() with a non-array (a string, undefined) throws a TypeError in EksCluster');
-  it.todo("AwsMlopsPlatform gpuPools with an empty, missing, repeated or reserved name throw the constructs library's plain Error");
-  it.todo("BudgetAlerts accepts monthlyLimitUsd >= 1e21 ('1e+21') and below 0.005 ('0.00'), anomalyThresholdUsd >= 1e21 ('1e+21')");
-  it.todo('BudgetAlerts accepts duplicate thresholds, which synthesize duplicate budget notifications');
-  it.todo("GpuNodePool accepts migStrategy and capacityType strings outside their enums ('bogus', 'spot')");
-  it.todo("Vpc accepts CIDRs with host bits set ('10.40.1.0/16') or leading zeros ('010.40.0.0/16')");
-  it.todo("EksCluster accepts kubernetesVersion '1.035'");
-  it.todo("ExperimentTracking accepts namespaces the library creates itself ('external-secrets', 'gpu-operator', 'velero')");
 });

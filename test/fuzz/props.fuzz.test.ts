@@ -4,9 +4,9 @@
  * library's ValidationError naming the construct path and the prop. Never a TypeError, a plain Error or a
  * synth-time crash.
  *
- * Generators mix valid and invalid values per prop. A few inputs that the library mishandles today are kept out
- * of the generators (marked EXCLUDED below) so the suite passes; they are listed in known-issues in the report
- * that accompanies this folder and pinned in known-bad.test.ts where the behaviour is a clean ValidationError.
+ * Generators mix valid and invalid values per prop, including the inputs these properties once caught crashing
+ * or being accepted (enum strings, host-bit CIDRs, exponent-form amounts, reserved names); known-bad.test.ts
+ * pins the exact message for each.
  */
 import * as fc from 'fast-check';
 import {
@@ -94,9 +94,11 @@ describe('PlatformStack props', () => {
 describe('ExperimentTracking props', () => {
   const arb = fc.record({
     replicas: orUnset(fc.oneof({ arbitrary: anyNumber(1, 20), weight: 5 }, { arbitrary: wrongType, weight: 1 })),
-    // EXCLUDED: namespaces the library creates itself ('external-secrets', 'gpu-operator', 'velero') are accepted
-    // and collide at apply; the generators never produce them.
-    namespace: orUnset(fc.oneof({ arbitrary: dnsLabel, weight: 3 }, { arbitrary: fc.constantFrom('mlflow', 'ml-tracking'), weight: 1 }, { arbitrary: oddString, weight: 2 })),
+    namespace: orUnset(fc.oneof(
+      { arbitrary: dnsLabel, weight: 3 },
+      { arbitrary: fc.constantFrom('mlflow', 'ml-tracking', 'external-secrets', 'gpu-operator', 'velero', 'kube-system'), weight: 1 },
+      { arbitrary: oddString, weight: 2 },
+    )),
     databaseInstanceClass: orUnset(fc.constantFrom('db.m7g.large', 'db.r6g.xlarge', 'db.t4g.micro', 'm5.large', 'db.M7G.large', 'db.m7g', '', ' ', null)),
     artifactBucketName: orUnset(bucketName),
   });
@@ -168,10 +170,8 @@ describe('GpuNodePool props', () => {
     maxSize: orUnset(anyNumber(3, 8)),
     diskSizeGiB: orUnset(anyNumber(50, 16384)),
     timeSlicingReplicas: orUnset(anyNumber(2, 48), 4, 1),
-    // EXCLUDED: strings outside the MigStrategy and CapacityType enums ('bogus', 'spot') are accepted and
-    // synthesized (mig.strategy "bogus"; 'spot' silently becomes ON_DEMAND); only enum values are generated.
-    migStrategy: orUnset(fc.constantFrom(MigStrategy.NONE, MigStrategy.SINGLE, MigStrategy.MIXED), 4, 1),
-    capacityType: orUnset(fc.constantFrom(CapacityType.ON_DEMAND, CapacityType.SPOT)),
+    migStrategy: orUnset(fc.constantFrom(MigStrategy.NONE, MigStrategy.SINGLE, MigStrategy.MIXED, 'bogus' as any), 4, 1),
+    capacityType: orUnset(fc.constantFrom(CapacityType.ON_DEMAND, CapacityType.SPOT, 'spot' as any)),
   });
 
   it('instanceType, minSize, maxSize, diskSizeGiB, timeSlicingReplicas, migStrategy, capacityType: synth or ValidationError', () => {
@@ -236,12 +236,10 @@ describe('BackupPolicy props and the stack RPO', () => {
 });
 
 describe('BudgetAlerts props', () => {
-  // EXCLUDED: amounts that toFixed(2)/String() render in exponent form or round to zero (>= 1e21; monthly limits
-  // under 0.005, anomaly thresholds under 1e-6) are accepted and synthesize "1e+21" or "0.00".
-  const money = anyNumber(1, 100000).filter((v) => !(v >= 1e21) && !(v > 0 && v < 0.005));
-  // EXCLUDED: duplicate thresholds are accepted and synthesize duplicate budget notifications; arrays are unique.
+  // Includes exponent-form and sub-cent amounts (1e21, 0.004), which must be rejected rather than rendered.
+  const money = fc.oneof({ arbitrary: anyNumber(1, 100000), weight: 8 }, { arbitrary: fc.constantFrom(1e21, 0.004, 1e-7), weight: 1 });
   const thresholds = orUnset(fc.oneof(
-    { arbitrary: fc.uniqueArray(anyNumber(1, 1000).filter((v) => !(v > 0 && v < 1e-6)), { minLength: 1, maxLength: 2 }), weight: 8 },
+    { arbitrary: fc.array(anyNumber(1, 1000), { minLength: 1, maxLength: 3 }), weight: 8 },
     { arbitrary: fc.constantFrom([], null, '80', [80, '100']), weight: 1 },
   ));
   const arb = fc.record({
@@ -250,8 +248,7 @@ describe('BudgetAlerts props', () => {
     actualThresholdsPercent: thresholds,
     forecastThresholdsPercent: thresholds,
     anomalyThresholdUsd: orUnset(money),
-    // EXCLUDED: a scope outside the BudgetScope enum throws a TypeError; only enum values are generated.
-    scope: orUnset(fc.constantFrom(BudgetScope.PROJECT, BudgetScope.TEAM, BudgetScope.COST_CENTER, BudgetScope.ENVIRONMENT)),
+    scope: orUnset(fc.constantFrom(BudgetScope.PROJECT, BudgetScope.TEAM, BudgetScope.COST_CENTER, BudgetScope.ENVIRONMENT, 'bogus' as any)),
   });
 
   it('monthlyLimitUsd, emails, thresholds, anomalyThresholdUsd: synth or ValidationError', () => {
@@ -279,9 +276,7 @@ describe('BudgetAlerts props', () => {
 
 describe('Vpc props', () => {
   const arb = fc.record({
-    // EXCLUDED: CIDRs with host bits set ('10.40.1.0/16') or leading zeros ('010.40.0.0/16') are accepted;
-    // the generated blocks are network-aligned (a.b.0.0/p).
-    cidrBlock: orUnset(vpcCidr),
+    cidrBlock: orUnset(fc.oneof({ arbitrary: vpcCidr, weight: 6 }, { arbitrary: fc.constantFrom('10.40.1.0/16', '010.40.0.0/16', '10.40.0.0/19'), weight: 1 })),
     availabilityZoneCount: orUnset(fc.oneof({ arbitrary: anyNumber(2, 6), weight: 5 }, { arbitrary: wrongType, weight: 1 })),
     natGatewayCount: orUnset(anyNumber(1, 3)),
   });
@@ -306,15 +301,14 @@ describe('Vpc props', () => {
 
 describe('EksCluster props', () => {
   const arb = fc.record({
-    // EXCLUDED: versions with a zero-padded minor ('1.035') pass the check; they are not generated.
     kubernetesVersion: orUnset(fc.oneof(
       { arbitrary: fc.integer({ min: 33, max: 40 }).map((m) => `1.${m}`), weight: 6 },
-      { arbitrary: fc.constantFrom('1.34', '2.0', 'v1.35', '1.35.0', '1.35 ', '', 'latest', '1', null), weight: 2 },
+      { arbitrary: fc.constantFrom('1.34', '1.035', '2.0', 'v1.35', '1.35.0', '1.35 ', '', 'latest', '1', null), weight: 2 },
     )),
-    // EXCLUDED: publicAndPrivate() with a non-array (a string, undefined) throws a TypeError; only arrays are passed.
     endpointAccess: orUnset(fc.oneof(
       { arbitrary: fc.constant(EndpointAccess.private()), weight: 1 },
       { arbitrary: fc.array(cidr, { maxLength: 3 }).map((cidrs) => EndpointAccess.publicAndPrivate(cidrs)), weight: 3 },
+      { arbitrary: fc.constantFrom('203.0.113.0/24', undefined).map((v) => EndpointAccess.publicAndPrivate(v as any)), weight: 1 },
     )),
     clusterName: orUnset(fc.oneof(
       { arbitrary: fc.stringMatching(/^[0-9A-Za-z][A-Za-z0-9_-]{0,30}$/).filter((s) => !/undefined|NaN/i.test(s)), weight: 3 },
@@ -348,11 +342,10 @@ describe('EksCluster props', () => {
 });
 
 describe('AwsMlopsPlatform props', () => {
-  // EXCLUDED: pool names that are empty, missing, repeated or equal to a child of the platform ('Aws', 'Network',
-  // 'Cluster', 'Tracking', 'Registry', 'Backups', 'Budget') throw the constructs library's plain Error; the
-  // generated names are distinct and free.
+  // Names include empty, repeated and reserved ones (children of the platform), which must be rejected by prop.
+  const poolName = (name: string) => fc.oneof({ arbitrary: fc.constant(name), weight: 6 }, { arbitrary: fc.constantFrom('', 'Tracking', 'Aws', 'Inference'), weight: 1 });
   const pool = (name: string): fc.Arbitrary<PlatformGpuPool> => fc.record({
-    name: fc.constant(name),
+    name: poolName(name),
     instanceType: gpuInstanceType,
     maxSize: orUnset(anyNumber(4, 8, 10, 1)),
     timeSlicingReplicas: orUnset(fc.constantFrom(2, 4, 8, 1, 100), 3, 1),
@@ -362,7 +355,7 @@ describe('AwsMlopsPlatform props', () => {
     monthlyBudgetUsd: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 100000 }), weight: 6 }, { arbitrary: fc.constantFrom(0, -1, NaN, Infinity), weight: 1 }),
     alertEmails: mix(fc.array(fc.constantFrom('ml-platform@example.com', 'ops@example.io'), { minLength: 1, maxLength: 2 }),
       fc.oneof(fc.array(email, { maxLength: 2 }), fc.constant([])), 6, 1),
-    gpuPools: orUnset(fc.oneof(fc.constant([]), fc.tuple(pool('InferenceGpus')), fc.tuple(pool('InferenceGpus'), pool('TrainingGpus')))),
+    gpuPools: orUnset(fc.oneof(fc.constant([]), fc.tuple(pool('InferenceGpus')), fc.tuple(pool('Inference'), pool('TrainingGpus')))),
     vpcCidr: orUnset(mix(fc.constantFrom('10.40.0.0/16', '10.0.0.0/20', '172.16.0.0/18'), vpcCidr, 4, 1)),
     endpointAccess: orUnset(fc.array(mix(fc.constantFrom('203.0.113.0/24', '198.51.100.0/24'), fc.oneof(fc.constantFrom('0.0.0.0/0', '10.0.0.0/33'), cidr), 4, 1), { maxLength: 2 })
       .map((cidrs) => EndpointAccess.publicAndPrivate(cidrs))),
