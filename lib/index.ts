@@ -28,6 +28,7 @@ export * from './aws/secure-bucket';
 export * from './aws/vpc';
 export * from './aws/eks-cluster';
 export * from './aws/node-group';
+export * from './aws/cluster-autoscaler';
 export * from './aws/pod-identity';
 export * from './aws/grantee';
 export * from './aws/postgres-database';

@@ -15,6 +15,7 @@ import {
 } from '../core/interfaces';
 import { checkCidr, checkInteger, checkPattern, isUnresolved } from '../core/validate';
 import { AwsCloud, KeyPurpose } from './aws-cloud';
+import { EksClusterAutoscaler } from './cluster-autoscaler';
 import { policyDocument, serviceTrustPolicy } from './iam-policy';
 import { encryptedLogGroup } from './log-group';
 import { ManagedNodeGroup } from './node-group';
@@ -114,6 +115,12 @@ export interface EksClusterProps {
    * @default - two to six m7i.large nodes
    */
   readonly systemNodes?: SystemNodesOptions;
+  /**
+   * Install the Cluster Autoscaler, without which node groups (GPU pools at size 0) never scale.
+   *
+   * @default true
+   */
+  readonly clusterAutoscaler?: boolean;
 }
 
 /** Attributes of an EKS cluster created outside this stack. */
@@ -132,6 +139,13 @@ export interface EksClusterAttributes {
   readonly clusterSecurityGroupId: string;
   /** IAM role for new worker nodes (must be allowed in the cluster's access entries). */
   readonly nodeRoleArn: string;
+  /**
+   * Install the Cluster Autoscaler. Leave off when the cluster already runs an autoscaler (or Karpenter):
+   * GPU pools with a minimum of 0 then rely on it.
+   *
+   * @default false
+   */
+  readonly installClusterAutoscaler?: boolean;
 }
 
 /** Shared behaviour of created and imported clusters. */
@@ -143,6 +157,7 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   public abstract readonly privateSubnetIds: string[];
   public abstract readonly clusterSecurityGroupId: string;
   public abstract readonly nodeRoleArn: string;
+  public abstract readonly workloadPrerequisites: ITerraformDependable[];
   /**
    * Cluster name as a reference where the cluster is created here, so dependants wait for the cluster.
    * @internal
@@ -224,6 +239,7 @@ export class EksCluster extends EksClusterBase {
   public readonly kubernetesVersion: string;
   /** The system node group. */
   public readonly systemNodes: ManagedNodeGroup;
+  public readonly workloadPrerequisites: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -308,7 +324,8 @@ export class EksCluster extends EksClusterBase {
       labels: { 'node-role.mlops/system': 'true' },
       dependsOn: this._nodeDependencies,
     });
-    addon('coredns', { dependsOn: [this.systemNodes.resource] });
+    const coreDns = addon('coredns', { dependsOn: [this.systemNodes.resource] });
+    this.workloadPrerequisites = [this.systemNodes.resource, coreDns];
     const ebsCsi = this.newWorkloadIdentity(this, 'EbsCsiIdentity', { namespace: 'kube-system', serviceAccountName: 'ebs-csi-controller-sa' }) as PodIdentity;
     new IamRolePolicyAttachment(this, 'EbsCsiPolicy', {
       provider, role: ebsCsi.role.name, policyArn: `arn:${cloud.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
@@ -320,6 +337,9 @@ export class EksCluster extends EksClusterBase {
     addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource] });
 
     [this.kubernetesProvider, this.helmProvider] = this._makeProviders(this.resource.endpoint, this.resource.certificateAuthority.get(0).data);
+    if (props.clusterAutoscaler ?? true) {
+      new EksClusterAutoscaler(this, 'ClusterAutoscaler', this);
+    }
     cloud.stack.addComponent({
       path: this.node.path, name: 'EksCluster',
       description: `EKS ${this.kubernetesVersion} "${this.clusterName}", ${access.publicAccess ? `public endpoint limited to ${access.publicCidrs.join(', ')}` : 'private endpoint'}`,
@@ -336,6 +356,7 @@ class ImportedEksCluster extends EksClusterBase {
   public readonly privateSubnetIds: string[];
   public readonly clusterSecurityGroupId: string;
   public readonly nodeRoleArn: string;
+  public readonly workloadPrerequisites: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
     super(scope, id);
@@ -352,6 +373,9 @@ class ImportedEksCluster extends EksClusterBase {
     this.nodeRoleArn = attrs.nodeRoleArn;
     checkPattern(this, 'endpoint', attrs.endpoint, /^https:\/\/\S+$/, 'an https:// URL');
     [this.kubernetesProvider, this.helmProvider] = this._makeProviders(attrs.endpoint, attrs.certificateAuthorityData);
+    if (attrs.installClusterAutoscaler) {
+      new EksClusterAutoscaler(this, 'ClusterAutoscaler', this);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ITerraformDependable } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Duration } from './duration';
 
@@ -66,6 +67,11 @@ export interface IKubernetesCluster extends IConstruct {
   readonly helmProvider: HelmProvider;
   /** Kubernetes provider wired to this cluster. */
   readonly kubernetesProvider: KubernetesProvider;
+  /**
+   * What must exist before workloads are installed (nodes, DNS): Helm releases and namespaces depend on these,
+   * so a first apply does not install charts onto a cluster with no nodes to run them.
+   */
+  readonly workloadPrerequisites: ITerraformDependable[];
   /** Binds a Kubernetes service account to a cloud principal (EKS Pod Identity on AWS). */
   newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity;
   /** Adds GPU worker nodes to the cluster. */

@@ -27,6 +27,10 @@ export class ChartCatalog {
   public static readonly VELERO: PinnedChart = {
     repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '12.1.0', appVersion: '1.18.1',
   };
+  /** Cluster Autoscaler: scales node groups (GPU pools from zero) to pending pods. Its minor follows Kubernetes. */
+  public static readonly CLUSTER_AUTOSCALER: PinnedChart = {
+    repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0', appVersion: '1.35.0',
+  };
   /** External Secrets Operator: syncs cloud secrets into Kubernetes secrets. */
   public static readonly EXTERNAL_SECRETS: PinnedChart = {
     repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0', appVersion: 'v2.9.0',

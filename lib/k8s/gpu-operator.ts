@@ -53,6 +53,7 @@ export class GpuOperator extends Construct {
       wait: true,
       timeout: 900,
       values: [Lazy.stringValue({ produce: () => JSON.stringify(this.values(stack.costAllocation.tags)) })],
+      dependsOn: cluster.workloadPrerequisites,
     });
     stack.addComponent({
       path: this.node.path, name: 'GpuOperator',

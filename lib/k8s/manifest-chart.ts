@@ -57,7 +57,7 @@ export class ManifestChart extends Construct {
       values: [JSON.stringify(values)],
       atomic: true,
       wait: true,
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])],
     });
   }
 }

@@ -38,6 +38,7 @@ export class PlatformNamespace extends Construct {
     checkPattern(this, 'podSecurity', podSecurity, /^(privileged|baseline|restricted)$/, 'one of privileged, baseline, restricted');
     this.resource = new NamespaceV1(this, 'Resource', {
       provider: props.cluster.kubernetesProvider,
+      dependsOn: props.cluster.workloadPrerequisites,
       metadata: {
         name: props.name,
         labels: { ...PlatformStack.ofConstruct(this).costAllocation.tags, 'pod-security.kubernetes.io/enforce': podSecurity },

@@ -13,7 +13,7 @@ const ATTACHMENT_TYPES = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy
  * case-insensitively, as IAM does.
  */
 const UNSCOPED_ACTIONS = ['ecr:getauthorizationtoken', 'sts:getcalleridentity', 'cloudwatch:putmetricdata',
-  'xray:puttracesegments', 'xray:puttelemetryrecords'];
+  'xray:puttracesegments', 'xray:puttelemetryrecords', 'ec2:getinstancetypesfrominstancerequirements'];
 
 /** The identity-policy statements of a resource, from `policy` or a role's inline policies. */
 function statementsOfResource(resource: PolicyResource): any[] {
