@@ -2,7 +2,7 @@ import { App } from 'cdktf';
 import { AwsCloud } from '../../lib/aws/aws-cloud';
 import { EksCluster, EndpointAccess } from '../../lib/aws/eks-cluster';
 import { Vpc } from '../../lib/aws/vpc';
-import { expectValidationError, newApp, newPlatform, newStack, providersOfType, readStackOutput, refTo, resourceAt, resourcesOfType } from '../helpers';
+import { addressOf, expectValidationError, helmRelease, helmValues, newApp, newPlatform, newStack, providersOfType, readStackOutput, refTo, resourceAt, resourcesOfType } from '../helpers';
 
 const ADMINS = ['arn:aws:iam::123456789012:role/platform-admin', 'arn:aws:iam::123456789012:role/ci-deployer'];
 
@@ -129,6 +129,38 @@ describe('EksCluster', () => {
 
   test('the report lists the cluster', () => {
     expect(report.components).toContainEqual({ path: 'test/Cluster', name: 'EksCluster', description: 'EKS 1.35 "fraud-prod", public endpoint limited to 203.0.113.0/24' });
+  });
+
+  test('the Cluster Autoscaler runs on system nodes with a scoped Pod Identity', () => {
+    const release = helmRelease(json, 'cluster-autoscaler');
+    expect(release).toMatchObject({ chart: 'cluster-autoscaler', version: '9.59.0', repository: 'https://kubernetes.github.io/autoscaler', namespace: 'kube-system' });
+    expect(helmValues(release)).toMatchObject({
+      cloudProvider: 'aws', awsRegion: 'us-east-1', autoDiscovery: { clusterName: 'fraud-prod' },
+      rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
+      nodeSelector: { 'node-role.mlops/system': 'true' },
+      podLabels: { 'cost-center': 'cc-4512', 'team': 'ml-platform', 'project': 'fraud', 'environment': 'prod' },
+    });
+    const association = resourceAt(json, 'aws_eks_pod_identity_association', 'test/Cluster/ClusterAutoscaler/Identity/Association');
+    expect(association).toMatchObject({ namespace: 'kube-system', service_account: 'cluster-autoscaler', cluster_name: refTo(json, 'aws_eks_cluster', 'test/Cluster/Resource', 'name') });
+    const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/Cluster/ClusterAutoscaler/Identity/Policy').policy);
+    const scaling = policy.Statement.find((st: any) => st.Action.includes('autoscaling:SetDesiredCapacity'));
+    expect(scaling.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/fraud-prod': 'owned' } });
+    expect(scaling.Resource).not.toBe('*');
+  });
+
+  test('Helm releases and namespaces wait for the system nodes and CoreDNS', () => {
+    const nodes = addressOf(json, 'aws_eks_node_group', 'test/Cluster/SystemNodes/Resource');
+    const coreDns = addressOf(json, 'aws_eks_addon', 'test/Cluster/coredns');
+    const release = helmRelease(json, 'cluster-autoscaler');
+    expect(release.depends_on).toEqual(expect.arrayContaining([nodes, coreDns]));
+  });
+
+  test('the autoscaler can be left out', () => {
+    const app = newApp();
+    newPlatform(newStack({}, app, 'noscaler'), { cluster: { clusterAutoscaler: false } });
+    app.synth();
+    const out = readStackOutput(app.outdir, 'noscaler').json;
+    expect(resourcesOfType(out, 'helm_release').map((r) => r.name)).not.toContain('cluster-autoscaler');
   });
 });
 
