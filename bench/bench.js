@@ -57,6 +57,8 @@ const fmt = (x, d = 2) => x.toFixed(d);
 const apps = { floor: 'bench/floor-app.ts', platform: 'bench/platform-app.ts', scale: 'bench/scale-app.ts' };
 const samples = { floor: [], platform: [], scale: [] };
 console.log(`machine: ${os.cpus().length} x ${os.cpus()[0].model.trim()}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`);
+// Node resolves lib/index.js before lib/index.ts, so after `npm run build` the apps load the compiled library.
+console.log(`library: ${fs.existsSync(path.join(root, 'lib', 'index.js')) ? 'compiled lib/*.js (after npm run build)' : 'TypeScript sources via ts-node/SWC (fresh clone)'}`);
 synthOnce(apps.floor); // warm the file system cache once so the first measured run is not penalised
 for (let i = 1; i <= runs; i++) {
   for (const name of Object.keys(apps)) {
