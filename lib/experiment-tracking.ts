@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ICloudServices, IKubernetesCluster, IObjectStore, IPostgresDatabase, IWorkloadIdentity } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
 import { ValidationError } from './core/errors';
-import { checkBucketName, checkEnum, checkInteger, checkPattern } from './core/validate';
+import { checkBucketName, checkDnsLabel, checkEnum, checkInteger } from './core/validate';
 import { ChartCatalog } from './k8s/chart-catalog';
 import { ExternalSecretsOperator } from './k8s/external-secrets-operator';
 import { ManifestChart } from './k8s/manifest-chart';
@@ -97,7 +97,7 @@ export class ExperimentTracking extends Construct {
     checkEnum(this, 'defaultPermission', props.defaultPermission, MlflowPermission, 'MlflowPermission');
     checkBucketName(this, 'artifactBucketName', props.artifactBucketName);
     const namespaceName = props.namespace ?? 'mlflow';
-    checkPattern(this, 'namespace', namespaceName, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name (lower-case DNS label)');
+    checkDnsLabel(this, 'namespace', namespaceName, 'namespace');
     if (RESERVED_NAMESPACES.includes(namespaceName)) {
       throw new ValidationError(this, 'namespace', namespaceName, 'is a namespace the library or Kubernetes already uses',
         'Choose a namespace of its own, e.g. "mlflow".');

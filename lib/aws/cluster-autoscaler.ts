@@ -19,6 +19,7 @@ export class EksClusterAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, cluster: IEksCluster) {
     super(scope, id);
+    const stack = PlatformStack.ofConstruct(this);
     const cloud = cluster.cloud;
     const identity = cluster.newWorkloadIdentity(this, 'Identity', { namespace: 'kube-system', serviceAccountName: SERVICE_ACCOUNT }) as PodIdentity;
     const regionArn = (service: string) => `arn:${cloud.partition}:${service}:${cloud.primaryRegion}:${cloud.accountId}`;
@@ -57,11 +58,11 @@ export class EksClusterAutoscaler extends Construct {
           'expander': 'least-waste',
           'scale-down-unneeded-time': '10m',
         },
-        podLabels: PlatformStack.ofConstruct(this).costAllocation.tags,
+        podLabels: stack.costAllocation.tags,
         nodeSelector: { 'node-role.mlops/system': 'true' },
       },
     });
-    PlatformStack.ofConstruct(this).addComponent({
+    stack.addComponent({
       path: this.node.path, name: 'ClusterAutoscaler',
       description: `Cluster Autoscaler ${chart.appVersion} (chart ${chart.version}): node groups scale to pending pods, GPU pools from zero`,
     });

@@ -169,9 +169,14 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
    */
   protected _nodeDependencies: ITerraformDependable[] = [];
 
+  /** The reference when the cluster is created here (so dependants wait for it), else the literal name. */
+  private get clusterNameForDependants(): string {
+    return this._clusterNameReference ?? this.clusterName;
+  }
+
   public newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity {
     return new PodIdentity(scope as Construct, id, {
-      cloud: this.cloud, clusterName: this._clusterNameReference ?? this.clusterName,
+      cloud: this.cloud, clusterName: this.clusterNameForDependants,
       namespace: options.namespace, serviceAccountName: options.serviceAccountName,
     });
   }
@@ -179,7 +184,7 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   public addGpuNodeGroup(scope: IConstruct, id: string, options: GpuNodeGroupOptions): IGpuNodeGroup {
     return new ManagedNodeGroup(scope as Construct, id, {
       cloud: this.cloud,
-      clusterName: this._clusterNameReference ?? this.clusterName,
+      clusterName: this.clusterNameForDependants,
       nodeRoleArn: this.nodeRoleArn,
       subnetIds: this.privateSubnetIds,
       // AL2023 NVIDIA AMIs ship the driver and container toolkit.

@@ -4,7 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { IWorkloadIdentity } from '../core/interfaces';
-import { checkPattern } from '../core/validate';
+import { checkDnsLabel } from '../core/validate';
 import type { AwsCloud } from './aws-cloud';
 import { IAwsGrantee } from './grantee';
 import { PolicyStatement, policyDocument } from './iam-policy';
@@ -20,8 +20,6 @@ export interface PodIdentityProps {
   /** Name of the service account. */
   readonly serviceAccountName: string;
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * An IAM role for the pods of one Kubernetes service account, through EKS Pod Identity: no OIDC provider,
@@ -46,8 +44,8 @@ export class PodIdentity extends Construct implements IWorkloadIdentity, IAwsGra
 
   constructor(scope: Construct, id: string, props: PodIdentityProps) {
     super(scope, id);
-    checkPattern(this, 'namespace', props.namespace, DNS_LABEL, 'a Kubernetes namespace name (lower-case DNS label)');
-    checkPattern(this, 'serviceAccountName', props.serviceAccountName, DNS_LABEL, 'a Kubernetes service account name (lower-case DNS label)');
+    checkDnsLabel(this, 'namespace', props.namespace, 'namespace');
+    checkDnsLabel(this, 'serviceAccountName', props.serviceAccountName, 'service account');
     this.cloud = props.cloud;
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;

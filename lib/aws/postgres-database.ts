@@ -9,7 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DataStoreKind } from '../core/data-store-registry';
 import { ValidationError } from '../core/errors';
 import { IKubernetesCluster, IPostgresDatabase, PostgresDatabaseOptions } from '../core/interfaces';
-import { checkInteger, checkPattern } from '../core/validate';
+import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ExternalSecretsOperator } from '../k8s/external-secrets-operator';
 import { ManifestChart } from '../k8s/manifest-chart';
 import { AwsCloud, KeyPurpose } from './aws-cloud';
@@ -62,7 +62,7 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     this.databaseName = props.databaseName;
 
     // namePrefix starts with a letter and has single hyphens, as RDS identifiers must.
-    const identifier = `${cloud.namePrefix}-${props.purpose}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 63).replace(/-+$/, '');
+    const identifier = slugify(`${cloud.namePrefix}-${props.purpose}`).slice(0, 63).replace(/-+$/, '');
     const key = cloud.key(KeyPurpose.DATA);
     const subnets = new DbSubnetGroup(this, 'Subnets', { provider, namePrefix: `${identifier}-`, subnetIds: cluster.privateSubnetIds });
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', {

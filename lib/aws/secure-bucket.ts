@@ -16,7 +16,7 @@ import { Duration } from '../core/duration';
 import { ValidationError } from '../core/errors';
 import { IObjectStore, IWorkloadIdentity } from '../core/interfaces';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
-import { checkBucketName, checkInteger } from '../core/validate';
+import { checkBucketName, checkInteger, slugify } from '../core/validate';
 import type { AwsCloud } from './aws-cloud';
 import { AwsRegionRole, KeyPurpose } from './aws-cloud';
 import { asAwsGrantee } from './grantee';
@@ -276,6 +276,6 @@ export class SecureBucket extends Construct implements IObjectStore {
 /** A bucket_prefix (at most 37 characters) from the name prefix and purpose. */
 function bucketPrefix(namePrefix: string, purpose: string, region: AwsRegionRole): string {
   const suffix = region === AwsRegionRole.DR ? '-dr' : '';
-  const raw = `${namePrefix}-${purpose}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
+  const raw = slugify(`${namePrefix}-${purpose}`);
   return `${raw.slice(0, 36 - suffix.length).replace(/-+$/, '')}${suffix}-`;
 }

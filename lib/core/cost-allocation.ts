@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
+import { slugify } from './validate';
 
 /** Properties of a {@link CostAllocation}. */
 export interface CostAllocationProps {
@@ -71,15 +72,12 @@ export class CostAllocation {
    * starting with a letter, at most 32 characters.
    */
   public get resourcePrefix(): string {
-    const slug = `${this.project}-${this.environment}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-    const lettered = /^[a-z]/.test(slug) ? slug : `p-${slug}`;
-    return lettered.slice(0, 32).replace(/-+$/, '');
+    return startWithLetter(slugify(`${this.project}-${this.environment}`)).slice(0, 32).replace(/-+$/, '');
   }
 
   /** The project made safe for names that allow only lower-case letters, digits and single hyphens. */
   public get projectSlug(): string {
-    const slug = this.project.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-    return /^[a-z]/.test(slug) ? slug : `p-${slug}`;
+    return startWithLetter(slugify(this.project));
   }
 
   /**
@@ -102,4 +100,9 @@ export class CostAllocation {
       }
     }
   }
+}
+
+/** Many cloud names must start with a letter; a slug that does not gets a `p-` prefix. */
+function startWithLetter(slug: string): string {
+  return /^[a-z]/.test(slug) ? slug : `p-${slug}`;
 }

@@ -134,3 +134,15 @@ export function checkUsdAmount(scope: IConstruct, prop: string, value: number | 
     throw new ValidationError(scope, prop, value, 'must be between 0.01 and 1000000000000 USD', 'Use an amount in dollars and cents, e.g. 25000.');
   }
 }
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Throws unless `value` is a Kubernetes name that must be a DNS label (namespaces, service accounts). */
+export function checkDnsLabel(scope: IConstruct, prop: string, value: string | undefined, what: string): void {
+  checkPattern(scope, prop, value, DNS_LABEL, `a Kubernetes ${what} name (lower-case DNS label)`);
+}
+
+/** Lower-case letters, digits and single hyphens, none at either end: the form most derived cloud names accept. */
+export function slugify(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}

@@ -2,7 +2,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct } from 'constructs';
 import { IKubernetesCluster } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
-import { checkPattern } from '../core/validate';
+import { checkDnsLabel, checkPattern } from '../core/validate';
 
 /** Properties of a {@link PlatformNamespace}. */
 export interface PlatformNamespaceProps {
@@ -33,7 +33,7 @@ export class PlatformNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);
-    checkPattern(this, 'name', props.name, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name (lower-case DNS label)');
+    checkDnsLabel(this, 'name', props.name, 'namespace');
     const podSecurity = props.podSecurity ?? 'restricted';
     checkPattern(this, 'podSecurity', podSecurity, /^(privileged|baseline|restricted)$/, 'one of privileged, baseline, restricted');
     this.resource = new NamespaceV1(this, 'Resource', {

@@ -90,6 +90,8 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 class StackIndex implements IPolicyContext {
   private readonly byType = new Map<string, PolicyResource[]>();
   private readonly byConstruct = new Map<TerraformResource, PolicyResource>();
+  /** Each resource's arguments as JSON, computed once: reference lookups scan them for every rule. */
+  private readonly serialized = new Map<PolicyResource, string>();
 
   constructor(stack: TerraformStack) {
     for (const node of stack.node.findAll()) {
@@ -104,6 +106,7 @@ class StackIndex implements IPolicyContext {
         const view: PolicyResource = { type, address: `${type}.${name}`, constructPath: resource.node.path, config: config ?? {} };
         this.byType.set(type, [...(this.byType.get(type) ?? []), view]);
         this.byConstruct.set(resource, view);
+        this.serialized.set(view, JSON.stringify(view.config));
       }
     }
   }
@@ -122,6 +125,6 @@ class StackIndex implements IPolicyContext {
 
   public resourcesReferencing(resourceType: string, target: PolicyResource): PolicyResource[] {
     const marker = '${' + target.address + '.';
-    return this.resourcesOfType(resourceType).filter((r) => JSON.stringify(r.config).includes(marker));
+    return this.resourcesOfType(resourceType).filter((r) => this.serialized.get(r)!.includes(marker));
   }
 }
