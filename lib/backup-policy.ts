@@ -5,7 +5,7 @@ import { Duration } from './core/duration';
 import { DataStoreKind, DataStoreProtection, DataStoreRecord, IDataStoreCoverage } from './core/data-store-registry';
 import { IBackupPlan, ICloudServices, IKubernetesCluster } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkInteger } from './core/validate';
+import { checkInteger, claimSingleton, isCloudServices, isKubernetesCluster, requireConstruct, requireProps } from './core/validate';
 import { ChartCatalog } from './k8s/chart-catalog';
 import { PinnedRelease } from './k8s/pinned-release';
 import { PlatformNamespace } from './k8s/platform-namespace';
@@ -49,6 +49,14 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
+    requireProps(this, props, '{ cloud, cluster }');
+    requireConstruct(this, 'cloud', props.cloud, 'a cloud (ICloudServices, e.g. an AwsCloud)', isCloudServices, "Pass the stack's AwsCloud, e.g. new AwsCloud(stack, 'Aws').");
+    if (props.cluster !== undefined) {
+      requireConstruct(this, 'cluster', props.cluster, 'a Kubernetes cluster (an EksCluster, or EksCluster.fromClusterAttributes)', isKubernetesCluster,
+        'Pass the cluster whose state Velero backs up, or leave cluster unset.');
+    }
+    // One plan and one vault lock per stack: a second policy would back every store up twice under one name.
+    claimSingleton(this, 'BackupPolicy', 'Keep one BackupPolicy per stack; it covers every data store of the stack, including ones created after it.');
     this.stack = PlatformStack.ofConstruct(this);
     const ro = this.stack.recoveryObjective;
     if (props.complianceLockAfterDays !== undefined) {

@@ -3,7 +3,10 @@ import { CostAllocation } from './core/cost-allocation';
 import { ValidationError } from './core/errors';
 import { ICloudServices } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkEmails, checkEnum, checkPositive, checkUnique, checkUsdAmount } from './core/validate';
+import {
+  checkEmails, checkEnum, checkPositive, checkUnique, checkUsdAmount, isCloudServices, requireConstruct, requireList, requireProps,
+} from './core/validate';
+import { checkBudgetLimits } from './aws/aws-catalogs';
 
 /** Which cost allocation tag scopes the budget and the anomaly monitor. */
 export enum BudgetScope {
@@ -53,8 +56,9 @@ export interface BudgetAlertsProps {
 
 /**
  * Cost guardrails: a monthly budget filtered on a cost allocation tag, alerting on actual and forecast spend,
- * an encrypted notification topic with email subscriptions, cost anomaly detection on the same tag, and the
- * activation of every cost allocation tag key (tags filter nothing in billing until activated).
+ * an encrypted notification topic with email subscriptions, and cost anomaly detection on the same tag. Tags
+ * filter nothing in billing until activated, an account-wide setting the platform report lists as an operator
+ * step rather than something a destroyable stack owns.
  *
  * @example
  * new BudgetAlerts(stack, 'Budget', { cloud, monthlyLimitUsd: 25000, emails: ['ml-platform@example.com'] });
@@ -65,11 +69,14 @@ export class BudgetAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetAlertsProps) {
     super(scope, id);
+    requireProps(this, props, "{ cloud, monthlyLimitUsd: 25000, emails: ['ml-platform@example.com'] }");
+    requireConstruct(this, 'cloud', props.cloud, 'a cloud (ICloudServices, e.g. an AwsCloud)', isCloudServices, "Pass the stack's AwsCloud, e.g. new AwsCloud(stack, 'Aws').");
     const stack = PlatformStack.ofConstruct(this);
     if (props.monthlyLimitUsd === undefined) {
       throw new ValidationError(this, 'monthlyLimitUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
     }
     checkUsdAmount(this, 'monthlyLimitUsd', props.monthlyLimitUsd);
+    requireList(this, 'emails', props.emails, { example: "['ml-platform@example.com']" });
     if (!Array.isArray(props.emails) || props.emails.length === 0) {
       throw new ValidationError(this, 'emails', props.emails, 'must list at least one address', 'Add the address of the team that owns the spend.');
     }
@@ -81,6 +88,10 @@ export class BudgetAlerts extends Construct {
     checkThresholds(this, 'forecastThresholdsPercent', forecast);
     const anomalyThresholdUsd = props.anomalyThresholdUsd ?? 100;
     checkUsdAmount(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
+    if (props.cloud.cloudName === 'aws') {
+      checkBudgetLimits(this, 'emails', props.emails, props.forecastThresholdsPercent !== undefined ? 'forecastThresholdsPercent' : 'actualThresholdsPercent',
+        actual.length + forecast.length);
+    }
 
     const cost = stack.costAllocation;
     checkEnum(this, 'scope', props.scope, BudgetScope, 'BudgetScope');
@@ -99,7 +110,7 @@ export class BudgetAlerts extends Construct {
       emails: props.emails,
       filterTagKey: key,
       filterTagValue: value,
-      activateTagKeys: cost.tagKeys,
+      tagKeys: cost.tagKeys,
       anomalyThresholdUsd,
     });
     stack.addComponent({

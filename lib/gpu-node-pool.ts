@@ -3,8 +3,12 @@ import { GpuInstanceCatalog, GpuInstanceSpec, CpuArchitecture } from './aws/gpu-
 import { ValidationError } from './core/errors';
 import { IGpuNodeGroup, IKubernetesCluster } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
-import { checkEnum, checkInteger, isUnresolved } from './core/validate';
+import { checkEnum, checkInteger, checkKubernetesLabels, isKubernetesCluster, isUnresolved, requireConstruct, requireProps } from './core/validate';
+import { checkCapacityReservationId } from './aws/aws-catalogs';
 import { DEVICE_PLUGIN_CONFIG_LABEL, GpuOperator, MigStrategy } from './k8s/gpu-operator';
+
+/** Node labels the pool (and the cluster's node groups) set themselves; a user label with one of these keys would be lost. */
+const POOL_LABEL_KEYS = ['mlops/gpu-pool', 'mlops/gpu-model', 'mlops/gpu-count', 'mlops/gpu-memory-gib', DEVICE_PLUGIN_CONFIG_LABEL, 'k8s.amazonaws.com/accelerator'];
 
 /** Whether nodes are bought on-demand or on the spot market. */
 export enum CapacityType {
@@ -92,6 +96,9 @@ export class GpuNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
+    requireProps(this, props, "{ cluster, instanceType: 'g6.xlarge' }");
+    requireConstruct(this, 'cluster', props.cluster, 'a Kubernetes cluster (an EksCluster, or EksCluster.fromClusterAttributes)', isKubernetesCluster,
+      "Pass e.g. new EksCluster(stack, 'Cluster', { cloud, vpc }).");
     this.spec = lookupGpu(this, props.instanceType);
     const minSize = props.minSize ?? 0;
     const maxSize = props.maxSize ?? 4;
@@ -115,14 +122,21 @@ export class GpuNodePool extends Construct {
       throw new ValidationError(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 'cannot be combined with migStrategy',
         'Choose one way to share GPUs.');
     }
+    checkCapacityReservationId(this, 'capacityReservationId', props.capacityReservationId);
+    if (props.capacityReservationId !== undefined && props.capacityType === CapacityType.SPOT) {
+      throw new ValidationError(this, 'capacityReservationId', props.capacityReservationId,
+        'cannot be combined with capacityType SPOT: a capacity reservation holds on-demand capacity',
+        'Use CapacityType.ON_DEMAND to launch into the reservation, or drop the reservation for a spot pool.');
+    }
+    checkKubernetesLabels(this, 'labels', props.labels, { onNodes: true, reservedKeys: [...POOL_LABEL_KEYS] });
 
     const operator = GpuOperator.of(props.cluster);
     if (props.migStrategy !== undefined) {
-      operator.useMigStrategy(props.migStrategy);
+      operator.useMigStrategy(props.migStrategy, this);
     }
     this.nodeLabels = {
       ...props.labels,
-      'mlops/gpu-pool': id.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63),
+      'mlops/gpu-pool': id.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/^-+|-+$/g, ''),
       'mlops/gpu-model': this.spec.gpuModel,
       'mlops/gpu-count': String(this.spec.gpuCount),
       'mlops/gpu-memory-gib': String(this.spec.gpuMemoryGiB),
@@ -135,6 +149,9 @@ export class GpuNodePool extends Construct {
       diskSizeGiB,
       labels: this.nodeLabels,
       arm64: this.spec.architecture === CpuArchitecture.ARM64,
+      gpuModel: this.spec.gpuModel,
+      advertisedGpusPerNode: this.spec.gpuCount * (props.timeSlicingReplicas ?? 1),
+      poolName: id,
       capacityReservationId: props.capacityReservationId,
     });
     PlatformStack.ofConstruct(this).addComponent({

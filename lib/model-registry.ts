@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ICloudServices, IContainerRepository, IObjectStore, IWorkloadIdentity } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
+import { isCloudServices, requireConstruct, requireProps } from './core/validate';
 
 /** Properties of a {@link ModelRegistry}. */
 export interface ModelRegistryProps {
@@ -52,6 +53,8 @@ export class ModelRegistry extends Construct {
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
     const stack = PlatformStack.ofConstruct(this);
+    requireProps(this, props, '{ cloud }');
+    requireConstruct(this, 'cloud', props.cloud, 'a cloud (ICloudServices, e.g. an AwsCloud)', isCloudServices, "Pass the stack's AwsCloud, e.g. new AwsCloud(stack, 'Aws').");
     this.modelStore = props.cloud.newObjectStore(this, 'Models', {
       purpose: 'models',
       bucketName: props.bucketName,

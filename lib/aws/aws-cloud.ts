@@ -8,6 +8,7 @@ import {
 } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
 import { AwsBackupPlan } from './aws-backup-plan';
+import { validateAwsCloudInput } from './aws-catalogs';
 import { AwsCostBudget } from './aws-cost-budget';
 import { ContainerRepository } from './container-repository';
 import { KmsKey, KmsServiceGrant } from './kms-key';
@@ -83,6 +84,7 @@ export class AwsCloud extends Construct implements ICloudServices {
   constructor(scope: Construct, id: string, props: AwsCloudProps = {}) {
     super(scope, id);
     this.stack = PlatformStack.ofConstruct(this);
+    validateAwsCloudInput(this, this.stack, props);
     this.primaryRegion = this.stack.primaryRegion;
     this.drRegion = this.stack.recoveryObjective.drRegion;
     const cost = this.stack.costAllocation;
@@ -118,7 +120,8 @@ export class AwsCloud extends Construct implements ICloudServices {
         partition: this.partition,
         aliasName: `${this.namePrefix}/${purpose}`,
         serviceGrants: this.serviceGrantsFor(purpose, regionName),
-        allowAutoScaling: purpose === KeyPurpose.DATA,
+        // Node groups (and their encrypted EBS volumes) only run in the primary region.
+        allowAutoScaling: purpose === KeyPurpose.DATA && region === AwsRegionRole.PRIMARY,
       });
       this.keys.set(name, key);
     }

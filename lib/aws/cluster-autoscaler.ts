@@ -58,7 +58,9 @@ export class EksClusterAutoscaler extends Construct {
           'expander': 'least-waste',
           'scale-down-unneeded-time': '10m',
         },
-        podLabels: stack.costAllocation.tags,
+        // Not podLabels: the chart copies those into the Deployment's immutable selector, so a changed cost tag
+        // would break every later upgrade. additionalLabels reach the pods and objects, not the selector.
+        additionalLabels: stack.costAllocation.tags,
         nodeSelector: { 'node-role.mlops/system': 'true' },
       },
     });

@@ -3,7 +3,7 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { ContainerRepositoryOptions, IContainerRepository, IWorkloadIdentity } from '../core/interfaces';
-import { checkInteger, isUnresolved } from '../core/validate';
+import { checkInteger, claimUnique, isUnresolved } from '../core/validate';
 import { AwsCloud, KeyPurpose } from './aws-cloud';
 import { asAwsGrantee } from './grantee';
 
@@ -37,6 +37,9 @@ export class ContainerRepository extends Construct implements IContainerReposito
         'is not a valid ECR repository name: 2-256 lower-case letters, digits, and "/", ".", "_" or "-" between them',
         'Use a name such as "fraud-models/serving".');
     }
+    // ECR names are unique per account and region: a second repository of the same name fails the apply.
+    claimUnique(this, 'repositoryName', props.repositoryName, 'ECR repository', props.repositoryName,
+      'Give each repository its own name, e.g. "<project>/serving" and "<project>/training".');
     const untaggedDays = props.untaggedImageExpiryDays ?? 14;
     const maxImages = props.maxImageCount ?? 500;
     checkInteger(this, 'untaggedImageExpiryDays', untaggedDays, 1, 3650);

@@ -2,18 +2,21 @@ import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn, ITerraformDependable } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import {
   GpuNodeGroupOptions, IGpuNodeGroup, IKubernetesCluster, IWorkloadIdentity, WorkloadIdentityOptions,
 } from '../core/interfaces';
-import { checkCidr, checkInteger, checkPattern, isUnresolved } from '../core/validate';
+import { checkCidr, checkInteger, checkPattern, checkUnique, requireConstruct, requireList, requireProps } from '../core/validate';
+import { checkEksKubernetesVersion, checkIamPrincipalArn, checkImportedClusterAttributes, checkSystemNodeInstanceType } from './aws-catalogs';
 import { AwsCloud, KeyPurpose } from './aws-cloud';
 import { EksClusterAutoscaler } from './cluster-autoscaler';
 import { policyDocument, serviceTrustPolicy } from './iam-policy';
@@ -35,6 +38,10 @@ export interface IEksCluster extends IKubernetesCluster {
   readonly clusterSecurityGroupId: string;
   /** IAM role worker nodes run as. */
   readonly nodeRoleArn: string;
+  /** ARN of the cluster's IAM OIDC provider, for roles that service accounts assume (External Secrets stores). */
+  readonly openIdConnectProviderArn: string;
+  /** OIDC issuer of the cluster without `https://`, as IAM condition keys spell it. */
+  readonly openIdConnectIssuer: string;
 }
 
 /** Who can reach the Kubernetes API endpoint. */
@@ -129,10 +136,36 @@ export interface EksClusterAttributes {
   readonly cloud: AwsCloud;
   /** Cluster name. */
   readonly clusterName: string;
-  /** API server endpoint URL. */
-  readonly endpoint: string;
-  /** Base64 certificate authority data. */
-  readonly certificateAuthorityData: string;
+  /**
+   * API server endpoint URL.
+   *
+   * @default - read from AWS at plan time (`data.aws_eks_cluster`)
+   */
+  readonly endpoint?: string;
+  /**
+   * Base64 certificate authority data.
+   *
+   * @default - read from AWS at plan time (`data.aws_eks_cluster`)
+   */
+  readonly certificateAuthorityData?: string;
+  /**
+   * Whether to install the EKS Pod Identity agent add-on. Workload identities need it; installing an add-on
+   * the cluster already has fails, so this is a required choice.
+   */
+  readonly installPodIdentityAgent: boolean;
+  /**
+   * ARN of the cluster's IAM OIDC provider, when it has one (IRSA in use).
+   *
+   * @default - one is created for the cluster's issuer
+   */
+  readonly openIdConnectProviderArn?: string;
+  /**
+   * Namespaces that already exist on the cluster and that the library would create (e.g. `external-secrets`):
+   * they are imported into Terraform and labelled, instead of failing to create them.
+   *
+   * @default - none
+   */
+  readonly existingNamespaces?: string[];
   /** Private subnets for new node groups and databases. */
   readonly privateSubnetIds: string[];
   /** The cluster security group. */
@@ -157,6 +190,8 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   public abstract readonly privateSubnetIds: string[];
   public abstract readonly clusterSecurityGroupId: string;
   public abstract readonly nodeRoleArn: string;
+  public abstract readonly openIdConnectProviderArn: string;
+  public abstract readonly openIdConnectIssuer: string;
   public abstract readonly workloadPrerequisites: ITerraformDependable[];
   /**
    * Cluster name as a reference where the cluster is created here, so dependants wait for the cluster.
@@ -168,6 +203,21 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
    * @internal
    */
   protected _nodeDependencies: ITerraformDependable[] = [];
+  /**
+   * Whether this stack runs the Cluster Autoscaler for the cluster.
+   * @internal
+   */
+  protected _autoscalerInstalled = true;
+  /**
+   * Namespaces that exist before the stack.
+   * @internal
+   */
+  protected _existingNamespaces: string[] = [];
+
+  /** Namespaces that exist before the stack; see {@link EksClusterAttributes.existingNamespaces}. */
+  public get existingNamespaces(): string[] {
+    return [...this._existingNamespaces];
+  }
 
   /** The reference when the cluster is created here (so dependants wait for it), else the literal name. */
   private get clusterNameForDependants(): string {
@@ -182,6 +232,11 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   }
 
   public addGpuNodeGroup(scope: IConstruct, id: string, options: GpuNodeGroupOptions): IGpuNodeGroup {
+    if (!this._autoscalerInstalled && options.minSize < options.maxSize) {
+      Annotations.of(scope).addWarning(`GPU pool ${scope.node.path} on ${this.node.path}: this stack runs no Cluster Autoscaler for the ` +
+        'cluster, so the pool stays at its minimum size unless an autoscaler (or Karpenter) already runs there. Set installClusterAutoscaler: true ' +
+        'on EksCluster.fromClusterAttributes if none does.');
+    }
     return new ManagedNodeGroup(scope as Construct, id, {
       cloud: this.cloud,
       clusterName: this.clusterNameForDependants,
@@ -195,8 +250,14 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
       desiredSize: options.desiredSize,
       capacityType: options.spot ? 'SPOT' : 'ON_DEMAND',
       diskSizeGiB: options.diskSizeGiB,
-      labels: options.labels,
+      groupName: options.poolName,
+      // The Cluster Autoscaler's AWS provider treats nodes with this label as GPU nodes: without it, it sees a
+      // new node without ready GPUs as useless and keeps scaling out while the device plugin starts.
+      labels: { ...options.labels, 'k8s.amazonaws.com/accelerator': `nvidia-${options.gpuModel.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` },
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
+      // Scaling from zero, the autoscaler plans with the GPUs the instance type has; a time-sliced node
+      // advertises more, which it only learns from this Auto Scaling group tag.
+      autoScalingGroupTags: { 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': String(options.advertisedGpusPerNode) },
       capacityReservationId: options.capacityReservationId,
       dependsOn: this._nodeDependencies,
     });
@@ -245,9 +306,12 @@ export class EksCluster extends EksClusterBase {
   /** The system node group. */
   public readonly systemNodes: ManagedNodeGroup;
   public readonly workloadPrerequisites: ITerraformDependable[];
+  public readonly openIdConnectProviderArn: string;
+  public readonly openIdConnectIssuer: string;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    validateClusterInput(this, props);
     const cloud = props.cloud;
     const provider = cloud.provider;
     this.cloud = cloud;
@@ -289,6 +353,10 @@ export class EksCluster extends EksClusterBase {
       dependsOn: [clusterPolicy, keyPolicy, logGroup],
     });
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+    const issuerUrl = this.resource.identity.get(0).oidc.get(0).issuer;
+    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', { provider, url: issuerUrl, clientIdList: ['sts.amazonaws.com'] });
+    this.openIdConnectProviderArn = oidc.arn;
+    this.openIdConnectIssuer = Fn.replace(issuerUrl, 'https://', '');
     this._clusterNameReference = this.resource.name;
 
     (props.adminPrincipalArns ?? []).forEach((principalArn, i) => {
@@ -361,23 +429,57 @@ class ImportedEksCluster extends EksClusterBase {
   public readonly privateSubnetIds: string[];
   public readonly clusterSecurityGroupId: string;
   public readonly nodeRoleArn: string;
+  public readonly openIdConnectProviderArn: string;
+  public readonly openIdConnectIssuer: string;
   public readonly workloadPrerequisites: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
     super(scope, id);
-    for (const prop of ['cloud', 'clusterName', 'endpoint', 'certificateAuthorityData', 'privateSubnetIds', 'clusterSecurityGroupId', 'nodeRoleArn']) {
+    for (const prop of ['cloud', 'clusterName', 'privateSubnetIds', 'clusterSecurityGroupId', 'nodeRoleArn']) {
       const value = (attrs as any)?.[prop];
       if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
         throw new ValidationError(this, prop, value, 'is required to reference an existing cluster', `Pass the cluster's ${prop}.`);
       }
+    }
+    checkImportedClusterAttributes(this, attrs, (v) => v instanceof AwsCloud);
+    if (typeof attrs.installPodIdentityAgent !== 'boolean') {
+      throw new ValidationError(this, 'installPodIdentityAgent', attrs.installPodIdentityAgent, 'must be true or false',
+        'Check with `aws eks describe-addon --cluster-name <name> --addon-name eks-pod-identity-agent`: pass false when the add-on ' +
+        'is installed, true to install it. Workload identities need it, and installing it twice fails.');
     }
     this.cloud = attrs.cloud;
     this.clusterName = attrs.clusterName;
     this.privateSubnetIds = attrs.privateSubnetIds;
     this.clusterSecurityGroupId = attrs.clusterSecurityGroupId;
     this.nodeRoleArn = attrs.nodeRoleArn;
-    checkPattern(this, 'endpoint', attrs.endpoint, /^https:\/\/\S+$/, 'an https:// URL');
-    [this.kubernetesProvider, this.helmProvider] = this._makeProviders(attrs.endpoint, attrs.certificateAuthorityData);
+    this._existingNamespaces = [...(attrs.existingNamespaces ?? [])];
+    const provider = this.cloud.provider;
+    // Endpoint, CA and OIDC issuer are read from AWS at plan time unless given, so they cannot go stale.
+    const lookup = new DataAwsEksCluster(this, 'Lookup', { provider, name: attrs.clusterName });
+    if (attrs.endpoint !== undefined) {
+      checkPattern(this, 'endpoint', attrs.endpoint, /^https:\/\/\S+$/, 'an https:// URL');
+    }
+    const issuerUrl = lookup.identity.get(0).oidc.get(0).issuer;
+    this.openIdConnectIssuer = Fn.replace(issuerUrl, 'https://', '');
+    if (attrs.openIdConnectProviderArn !== undefined) {
+      this.openIdConnectProviderArn = attrs.openIdConnectProviderArn;
+    } else {
+      this.openIdConnectProviderArn = new IamOpenidConnectProvider(this, 'OidcProvider', {
+        provider, url: issuerUrl, clientIdList: ['sts.amazonaws.com'],
+      }).arn;
+      Annotations.of(this).addWarning('EksCluster.fromClusterAttributes: creating an IAM OIDC provider for the cluster. ' +
+        'IAM allows one per issuer: if the cluster already has one (IRSA in use), pass its ARN as openIdConnectProviderArn.');
+    }
+    [this.kubernetesProvider, this.helmProvider] = this._makeProviders(
+      attrs.endpoint ?? lookup.endpoint, attrs.certificateAuthorityData ?? lookup.certificateAuthority.get(0).data);
+    if (attrs.installPodIdentityAgent) {
+      const agent = new EksAddon(this, 'eks-pod-identity-agent', {
+        provider, clusterName: attrs.clusterName, addonName: 'eks-pod-identity-agent',
+        resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE',
+      });
+      this.workloadPrerequisites.push(agent);
+    }
+    this._autoscalerInstalled = attrs.installClusterAutoscaler === true;
     if (attrs.installClusterAutoscaler) {
       new EksClusterAutoscaler(this, 'ClusterAutoscaler', this);
     }
@@ -386,13 +488,7 @@ class ImportedEksCluster extends EksClusterBase {
 
 function validateClusterProps(scope: Construct, props: EksClusterProps, name: string, version: string): void {
   checkPattern(scope, 'clusterName', name, /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, '1-100 letters, digits, "-" or "_", starting with a letter or digit');
-  if (!isUnresolved(version)) {
-    const match = /^1\.([1-9]\d*)$/.exec(String(version));
-    if (!match || Number(match[1]) < MIN_KUBERNETES_MINOR) {
-      throw new ValidationError(scope, 'kubernetesVersion', version, `must be 1.${MIN_KUBERNETES_MINOR} or newer`,
-        `Use "1.${MIN_KUBERNETES_MINOR}": older versions leave standard support and extended support costs 6x per cluster hour.`);
-    }
-  }
+  checkEksKubernetesVersion(scope, 'kubernetesVersion', version, MIN_KUBERNETES_MINOR);
   const access = props.endpointAccess;
   if (access?.publicAccess) {
     if (!Array.isArray(access.publicCidrs)) {
@@ -411,4 +507,29 @@ function validateClusterProps(scope: Construct, props: EksClusterProps, name: st
       checkCidr(scope, `endpointAccess.publicCidrs[${i}]`, cidr, 8, 32);
     });
   }
+}
+
+/**
+ * Checks the kinds of the props before the constructor reads them: a missing cloud or VPC, an endpointAccess
+ * given as a string (which would otherwise leave the public endpoint at the provider's default: open), a single
+ * ARN where a list is expected, an STS session ARN, an ARM or unknown system node type.
+ */
+function validateClusterInput(scope: Construct, props: EksClusterProps): void {
+  requireProps(scope, props, "{ cloud, vpc }");
+  requireConstruct(scope, 'cloud', props.cloud, 'an AwsCloud', (v) => v instanceof AwsCloud, "Pass the stack's AwsCloud, e.g. new AwsCloud(stack, 'Aws').");
+  requireConstruct(scope, 'vpc', props.vpc, 'a Vpc', (v) => v instanceof Vpc, "Pass e.g. new Vpc(stack, 'Network', { cloud }).");
+  if (props.endpointAccess !== undefined && !(props.endpointAccess instanceof EndpointAccess)) {
+    throw new ValidationError(scope, 'endpointAccess', props.endpointAccess, 'must be an EndpointAccess (a string or plain object would leave the public endpoint open to the internet)',
+      "Use EndpointAccess.private() or EndpointAccess.publicAndPrivate(['203.0.113.0/24']).");
+  }
+  requireList(scope, 'adminPrincipalArns', props.adminPrincipalArns, { example: "['arn:aws:iam::111122223333:role/platform-admins']" });
+  (props.adminPrincipalArns ?? []).forEach((arn, i) => checkIamPrincipalArn(scope, `adminPrincipalArns[${i}]`, arn));
+  if (Array.isArray(props.adminPrincipalArns)) {
+    checkUnique(scope, 'adminPrincipalArns', props.adminPrincipalArns);
+  }
+  const system = props.systemNodes;
+  if (system !== undefined && (system === null || typeof system !== 'object' || Array.isArray(system))) {
+    throw new ValidationError(scope, 'systemNodes', system, 'must be an object', "Pass e.g. { instanceType: 'm7i.large', minSize: 2, maxSize: 6 }.");
+  }
+  checkSystemNodeInstanceType(scope, 'systemNodes.instanceType', system?.instanceType ?? 'm7i.large');
 }

@@ -46,7 +46,8 @@ export interface KmsKeyProps {
 
 /**
  * A customer-managed KMS key with rotation and an explicit key policy: the account administers it through
- * IAM, named services use it under conditions, and no statement has a wildcard principal.
+ * IAM, named services use it under conditions, and the only wildcard principal is pinned by conditions to the
+ * Auto Scaling service-linked role of this account.
  *
  * @example
  * const key = new KmsKey(this, 'LogsKey', { purpose: 'logs', provider, accountId, partition, aliasName: 'mlops/logs' });
@@ -78,20 +79,29 @@ export class KmsKey extends Construct {
       });
     }
     if (props.allowAutoScaling) {
+      // KMS rejects a policy whose principal does not exist, and in a fresh account the Auto Scaling
+      // service-linked role only appears when EKS creates the first node group's Auto Scaling group, after this
+      // key. So the statement names the role in a condition, which KMS does not resolve, instead of as the
+      // principal. Creating the role here instead would fail in every account that already has it.
       const asg = `arn:${props.partition}:iam::${props.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+      const onlyTheAutoScalingRole = {
+        'StringEquals': { 'kms:CallerAccount': props.accountId },
+        'ArnEquals': { 'aws:PrincipalArn': asg },
+      };
       statements.push({
         Sid: 'AutoScalingUsesKeyForEbs',
         Effect: 'Allow',
-        Principal: { AWS: asg },
+        Principal: { AWS: '*' },
         Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         Resource: '*',
+        Condition: onlyTheAutoScalingRole,
       }, {
         Sid: 'AutoScalingCreatesGrantsForEbs',
         Effect: 'Allow',
-        Principal: { AWS: asg },
+        Principal: { AWS: '*' },
         Action: 'kms:CreateGrant',
         Resource: '*',
-        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        Condition: { ...onlyTheAutoScalingRole, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       });
     }
     this.resource = new KmsKeyResource(this, 'Resource', {

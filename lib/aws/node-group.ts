@@ -1,3 +1,4 @@
+import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ITerraformDependable } from 'cdktf';
@@ -44,11 +45,24 @@ export interface ManagedNodeGroupProps {
   /** Root volume size in GiB. */
   readonly diskSizeGiB: number;
   /**
+   * Name that tells this group apart in node group names and in the `eks-node-group` cost tag.
+   *
+   * @default - the construct id
+   */
+  readonly groupName?: string;
+  /**
    * Kubernetes labels.
    *
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+  /**
+   * Tags on the Auto Scaling group EKS creates (not propagated to instances), e.g. the Cluster Autoscaler's
+   * node-template hints.
+   *
+   * @default - none
+   */
+  readonly autoScalingGroupTags?: { [key: string]: string };
   /**
    * Kubernetes taints.
    *
@@ -95,11 +109,12 @@ export class ManagedNodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
     const provider = props.cloud.provider;
+    const groupName = (props.groupName ?? id).toLowerCase().replace(/[^a-z0-9-]/g, '-');
     // NVIDIA and Bottlerocket AMIs use /dev/xvda as root as well on AL2023.
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       provider,
       // Literal prefix: the cluster name may be a reference, which must not be string-manipulated.
-      namePrefix: `${props.cloud.namePrefix}-${id.toLowerCase()}-`,
+      namePrefix: `${props.cloud.namePrefix}-${groupName}-`,
       updateDefaultVersion: true,
       metadataOptions: {
         httpTokens: 'required',
@@ -120,13 +135,13 @@ export class ManagedNodeGroup extends Construct {
         ? { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } }
         : undefined,
       tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
-        resourceType, tags: { ...props.cloud.stack.costAllocation.tags, 'eks-node-group': id },
+        resourceType, tags: { ...props.cloud.stack.costAllocation.tags, 'eks-node-group': groupName },
       })),
     });
     this.resource = new EksNodeGroup(this, 'Resource', {
       provider,
       clusterName: props.clusterName,
-      nodeGroupNamePrefix: `${id}-`.toLowerCase(),
+      nodeGroupNamePrefix: `${groupName}-`,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
       amiType: props.amiType,
@@ -141,5 +156,11 @@ export class ManagedNodeGroup extends Construct {
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
     });
     this.nodeGroupName = this.resource.nodeGroupName;
+    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
+    for (const [key, value] of Object.entries(props.autoScalingGroupTags ?? {})) {
+      new AutoscalingGroupTagA(this, `AsgTag-${key.split('/').pop()}`, {
+        provider, autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false },
+      });
+    }
   }
 }

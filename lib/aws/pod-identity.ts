@@ -1,7 +1,7 @@
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Lazy } from 'cdktf';
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { IWorkloadIdentity } from '../core/interfaces';
 import { checkDnsLabel } from '../core/validate';
@@ -39,14 +39,13 @@ export class PodIdentity extends Construct implements IWorkloadIdentity, IAwsGra
   public readonly serviceAccountName: string;
   /** Role ARN. */
   public readonly principalId: string;
+  public readonly prerequisites: ITerraformDependable[];
   private readonly statements: PolicyStatement[] = [];
-  private readonly cloud: AwsCloud;
 
   constructor(scope: Construct, id: string, props: PodIdentityProps) {
     super(scope, id);
     checkDnsLabel(this, 'namespace', props.namespace, 'namespace');
     checkDnsLabel(this, 'serviceAccountName', props.serviceAccountName, 'service account');
-    this.cloud = props.cloud;
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
     this.role = new IamRole(this, 'Role', {
@@ -64,23 +63,27 @@ export class PodIdentity extends Construct implements IWorkloadIdentity, IAwsGra
       }),
     });
     this.principalId = this.role.arn;
-    new EksPodIdentityAssociation(this, 'Association', {
+    const association = new EksPodIdentityAssociation(this, 'Association', {
       provider: props.cloud.provider,
       clusterName: props.clusterName,
       namespace: props.namespace,
       serviceAccount: props.serviceAccountName,
       roleArn: this.role.arn,
     });
+    // Created now, filled at synth, so releases can wait for it even when grants come after them.
+    const policy = new IamRolePolicy(this, 'Policy', {
+      provider: props.cloud.provider,
+      role: this.role.id,
+      policy: Lazy.stringValue({
+        produce: () => policyDocument(this.statements.length > 0 ? this.statements
+          // IAM rejects an empty policy; this identity was granted nothing, so it gets a harmless no-op.
+          : [{ sid: 'NothingGranted', actions: ['sts:GetCallerIdentity'], resources: ['*'] }]),
+      }),
+    });
+    this.prerequisites = [association, policy];
   }
 
   public addToPrincipalPolicy(statement: PolicyStatement): void {
-    if (this.statements.length === 0) {
-      new IamRolePolicy(this, 'Policy', {
-        provider: this.cloud.provider,
-        role: this.role.id,
-        policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
-      });
-    }
     this.statements.push(statement);
   }
 }

@@ -1,22 +1,31 @@
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Fn } from 'cdktf';
+import * as crypto from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { DataStoreKind } from '../core/data-store-registry';
 import { ValidationError } from '../core/errors';
-import { IKubernetesCluster, IPostgresDatabase, PostgresDatabaseOptions } from '../core/interfaces';
+import {
+  ApplicationRoleCredentials, ApplicationRoleOptions, IKubernetesCluster, IPostgresDatabase, PostgresDatabaseOptions,
+} from '../core/interfaces';
 import { checkInteger, checkPattern, slugify } from '../core/validate';
-import { ExternalSecretsOperator } from '../k8s/external-secrets-operator';
 import { ManifestChart } from '../k8s/manifest-chart';
-import { AwsCloud, KeyPurpose } from './aws-cloud';
+import { PlatformNamespace } from '../k8s/platform-namespace';
+import { PlatformStack } from '../core/platform-stack';
+import { PolicySuppressions } from '../core/policy/policy-suppressions';
+import { AwsCloud, AwsRegionRole, KeyPurpose } from './aws-cloud';
+import { checkRdsPostgresInstanceClass } from './aws-catalogs';
 import { IEksCluster } from './eks-cluster';
-import { asAwsGrantee } from './grantee';
 import { serviceTrustPolicy } from './iam-policy';
 import { encryptedLogGroup } from './log-group';
+import { NamespaceSecretStore } from './namespace-secret-store';
 
 /** Properties of a {@link PostgresDatabase}. */
 export interface PostgresDatabaseProps extends PostgresDatabaseOptions {
@@ -42,7 +51,10 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
   public readonly username = 'mlops_admin';
   /** ARN of the Secrets Manager secret holding the master credentials. */
   public readonly masterSecretArn: string;
-  private readonly cloud: AwsCloud;
+  /** The cloud. */
+  public readonly cloud: AwsCloud;
+  /** The RDS instance identifier. */
+  public readonly identifier: string;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -55,6 +67,7 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     checkPattern(this, 'engineVersion', engineVersion, /^1[4-8](\.\d+)?$/, 'a supported PostgreSQL major version, 14 to 18 (e.g. "17")');
     const instanceClass = props.instanceClass ?? 'db.m7g.large';
     checkPattern(this, 'instanceClass', instanceClass, /^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.m7g.large"');
+    checkRdsPostgresInstanceClass(this, 'instanceClass', instanceClass);
     const storage = props.allocatedStorageGiB ?? 50;
     checkInteger(this, 'allocatedStorageGiB', storage, 20, 65536);
     const maxStorage = props.maxAllocatedStorageGiB ?? Math.max(500, storage);
@@ -62,7 +75,7 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     this.databaseName = props.databaseName;
 
     // namePrefix starts with a letter and has single hyphens, as RDS identifiers must.
-    const identifier = slugify(`${cloud.namePrefix}-${props.purpose}`).slice(0, 63).replace(/-+$/, '');
+    const identifier = this.identifier = slugify(`${cloud.namePrefix}-${props.purpose}`).slice(0, 63).replace(/-+$/, '');
     const key = cloud.key(KeyPurpose.DATA);
     const subnets = new DbSubnetGroup(this, 'Subnets', { provider, namePrefix: `${identifier}-`, subnetIds: cluster.privateSubnetIds });
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', {
@@ -86,7 +99,7 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     const monitoringRole = new IamRole(this, 'MonitoringRole', {
       provider, namePrefix: 'rds-monitoring-', assumeRolePolicy: serviceTrustPolicy(['monitoring.rds.amazonaws.com']),
     });
-    new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
+    const monitoringPolicy = new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
       provider, role: monitoringRole.name, policyArn: `arn:${cloud.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     });
     // RDS creates these on first export, unencrypted and kept forever; creating them first sets both.
@@ -117,7 +130,9 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
       publiclyAccessible: false,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${identifier}-final`,
+      // Stamped with the creation time (and then ignored) so a re-created instance never collides with the
+      // final snapshot of the one before it.
+      finalSnapshotIdentifier: `${identifier}-final-${Fn.formatdate('YYYYMMDDhhmmss', Fn.timestamp())}`,
       backupRetentionPeriod: retentionDays,
       backupWindow: '02:00-03:00',
       maintenanceWindow: 'sun:04:00-sun:05:00',
@@ -131,8 +146,11 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
       performanceInsightsKmsKeyId: key.keyArn,
       performanceInsightsRetentionPeriod: 7,
       caCertIdentifier: 'rds-ca-rsa2048-g1',
-      dependsOn: logGroups,
+      // RDS checks the monitoring role when the instance is created: without its policy it answers
+      // "IAM role ARN value is invalid", intermittently, depending on IAM propagation.
+      dependsOn: [...logGroups, monitoringPolicy],
       tags: { purpose: props.purpose },
+      lifecycle: { ignoreChanges: ['final_snapshot_identifier'] },
     });
     this.host = this.resource.address;
     this.masterSecretArn = this.resource.masterUserSecret.get(0).secretArn;
@@ -142,35 +160,176 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     });
   }
 
-  public exposePasswordAsKubernetesSecret(scope: IConstruct, id: string, cluster: IKubernetesCluster, namespace: string, secretName: string): string {
-    const operator = ExternalSecretsOperator.of(cluster);
-    const grantee = asAwsGrantee(this, 'cluster', operator.identity);
-    grantee.addToPrincipalPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.masterSecretArn] });
-    grantee.addToPrincipalPolicy({ actions: ['kms:Decrypt'], resources: [this.cloud.key(KeyPurpose.DATA).keyArn] });
-    const storeName = `${secretName}-store`;
-    new ManifestChart(scope as Construct, id, {
+  public addApplicationRole(scope: IConstruct, id: string, options: ApplicationRoleOptions): ApplicationRoleCredentials {
+    return new PostgresApplicationRole(scope as Construct, id, { ...options, database: this, cluster: asEksCluster(this, options.cluster) }).credentials;
+  }
+}
+
+/** Image of the role bootstrap Job: the PostgreSQL client, pinned (uid 70 is `postgres` in the Alpine image). */
+export const POSTGRES_CLIENT_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
+
+/** Namespace of the Jobs that create application roles: the only place the master password is synced to. */
+const DATABASE_ADMIN_NAMESPACE = 'db-admin';
+
+/**
+ * Creates (idempotently) a login role with no other attribute than LOGIN, hands it ownership of its databases
+ * and revokes PUBLIC's access to them. psql quotes the variables (:'x' literal, :"x" identifier), so no value
+ * can inject SQL.
+ */
+const BOOTSTRAP_SCRIPT = `set -eu
+psql --no-psqlrc -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v password="$APP_PASSWORD" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
+GRANT :"role" TO CURRENT_USER;
+SQL
+for db in $APP_DATABASES; do
+psql --no-psqlrc -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v db="$db" <<'SQL'
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
+ALTER DATABASE :"db" OWNER TO :"role";
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+SQL
+done
+echo "role $APP_ROLE owns: $APP_DATABASES"
+`;
+
+/** Properties of a {@link PostgresApplicationRole}. */
+interface PostgresApplicationRoleProps extends ApplicationRoleOptions {
+  readonly database: PostgresDatabase;
+  readonly cluster: IEksCluster;
+}
+
+/**
+ * A least-privilege PostgreSQL login role for one application (see IPostgresDatabase.addApplicationRole):
+ * its password is generated by Secrets Manager through an ephemeral resource and written with a write-only
+ * argument, so it never enters Terraform state; a Job in the `db-admin` namespace creates the role with the
+ * master credentials, which no application namespace can read; a secret store scoped to the application's
+ * namespace copies the role's credentials there.
+ */
+class PostgresApplicationRole extends Construct {
+  public readonly credentials: ApplicationRoleCredentials;
+
+  constructor(scope: Construct, id: string, props: PostgresApplicationRoleProps) {
+    super(scope, id);
+    const { database, cluster } = props;
+    checkPattern(this, 'roleName', props.roleName, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier, e.g. "mlflow"');
+    if (!Array.isArray(props.databases) || props.databases.length === 0) {
+      throw new ValidationError(this, 'databases', props.databases, 'must list at least one database', 'Pass e.g. ["mlflow"].');
+    }
+    props.databases.forEach((db, i) => checkPattern(this, `databases[${i}]`, db, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier'));
+    const cloud = database.cloud;
+    const provider = cloud.provider;
+    const key = cloud.key(KeyPurpose.DATA);
+
+    const secret = new SecretsmanagerSecret(this, 'Secret', {
+      provider,
+      namePrefix: `${database.identifier}/${props.roleName}-`,
+      description: `Login of the ${props.roleName} role on ${database.identifier} (letters and digits; generated once, not rotated)`,
+      kmsKeyId: key.keyArn,
+      recoveryWindowInDays: 30,
+      // A restore in the DR region needs the password as much as the data.
+      replica: [{ region: cloud.drRegion, kmsKeyId: cloud.key(KeyPurpose.DATA, AwsRegionRole.DR).keyArn }],
+    });
+    PolicySuppressions.add(secret, [{
+      id: 'CKV2_AWS_57',
+      reason: 'Pods read the password once at start, so automatic rotation would break running MLflow servers. ' +
+        'Rotate on purpose: raise the secret version, apply, then restart the pods.',
+    }]);
+    // Not in the prebuilt bindings: an ephemeral resource (Terraform >= 1.10) whose value is never stored.
+    const generator = `${secret.friendlyUniqueId}_password`;
+    PlatformStack.ofConstruct(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${generator}`, {
+      provider: provider.fqn, password_length: 40, exclude_punctuation: true, include_space: false,
+    });
+    const version = new SecretsmanagerSecretVersion(this, 'Value', {
+      provider,
+      secretId: secret.id,
+      // Write-only (Terraform >= 1.11): sent to AWS, never kept in state or plan.
+      secretStringWo: `\${jsonencode({ username = "${props.roleName}", password = ephemeral.aws_secretsmanager_random_password.${generator}.random_password })}`,
+      secretStringWoVersion: 1,
+    });
+
+    const adminNamespace = databaseAdminNamespace(cluster);
+    const admin = new NamespaceSecretStore(this, 'AdminSecrets', {
       cluster,
-      releaseName: `${secretName}-sync`,
-      namespace,
-      dependsOn: [operator.release.resource],
-      manifests: [
-        {
-          apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: storeName, namespace },
-          spec: { provider: { aws: { service: 'SecretsManager', region: this.cloud.primaryRegion } } },
-        },
-        {
-          apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: secretName, namespace },
-          spec: {
-            refreshInterval: '1h',
-            secretStoreRef: { name: storeName, kind: 'SecretStore' },
-            target: { name: secretName, creationPolicy: 'Owner' },
-            data: ['username', 'password'].map((property) => ({ secretKey: property, remoteRef: { key: this.masterSecretArn, property } })),
-          },
-        },
+      namespace: DATABASE_ADMIN_NAMESPACE,
+      name: `${database.identifier}-${props.roleName}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, ''),
+      dependsOn: [adminNamespace.resource, version],
+      secrets: [
+        { secretName: `${props.roleName}-master`, secretArn: database.masterSecretArn, kmsKeyArn: key.keyArn, properties: ['username', 'password'], refreshInterval: '15m' },
+        { secretName: `${props.roleName}-login`, secretArn: secret.arn, kmsKeyArn: key.keyArn, properties: ['password'] },
       ],
     });
-    return 'password';
+    const bootstrapHash = crypto.createHash('sha256').update(BOOTSTRAP_SCRIPT).update(props.roleName).update(props.databases.join(','))
+      .digest('hex').slice(0, 8);
+    const bootstrap = new ManifestChart(this, 'Bootstrap', {
+      cluster,
+      releaseName: `${props.roleName}-role-bootstrap`,
+      namespace: DATABASE_ADMIN_NAMESPACE,
+      dependsOn: [admin.chart.resource, database.resource],
+      waitForJobs: true,
+      manifests: [bootstrapJob(`${props.roleName}-role-${bootstrapHash}`, database, props)],
+    });
+    const app = new NamespaceSecretStore(this, 'AppSecrets', {
+      cluster,
+      namespace: props.namespace,
+      name: `${props.secretName}-store`,
+      dependsOn: [version, ...(props.dependsOn ?? [])],
+      secrets: [{ secretName: props.secretName, secretArn: secret.arn, kmsKeyArn: key.keyArn, properties: ['username', 'password'] }],
+    });
+    this.credentials = {
+      secretName: props.secretName, usernameKey: 'username', passwordKey: 'password',
+      prerequisites: [bootstrap.resource, app.chart.resource],
+    };
   }
+}
+
+/** The `db-admin` namespace of a cluster, created on first use. */
+function databaseAdminNamespace(cluster: IEksCluster): PlatformNamespace {
+  const existing = cluster.node.tryFindChild('DatabaseAdminNamespace');
+  return (existing as PlatformNamespace) ?? new PlatformNamespace(cluster as unknown as Construct, 'DatabaseAdminNamespace', {
+    cluster, name: DATABASE_ADMIN_NAMESPACE,
+  });
+}
+
+/** The Job that runs the bootstrap script as a restricted pod. */
+function bootstrapJob(name: string, database: PostgresDatabase, props: PostgresApplicationRoleProps): any {
+  const fromSecret = (secret: string, key: string) => ({ valueFrom: { secretKeyRef: { name: secret, key } } });
+  return {
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: DATABASE_ADMIN_NAMESPACE },
+    spec: {
+      backoffLimit: 6,
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'postgres-role-bootstrap' } },
+        spec: {
+          restartPolicy: 'OnFailure',
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'bootstrap',
+            image: POSTGRES_CLIENT_IMAGE,
+            command: ['/bin/sh', '-c', BOOTSTRAP_SCRIPT],
+            env: [
+              { name: 'PGHOST', value: database.host },
+              { name: 'PGPORT', value: String(database.port) },
+              { name: 'PGDATABASE', value: 'postgres' },
+              { name: 'PGSSLMODE', value: 'require' },
+              { name: 'PGUSER', ...fromSecret(`${props.roleName}-master`, 'username') },
+              { name: 'PGPASSWORD', ...fromSecret(`${props.roleName}-master`, 'password') },
+              { name: 'APP_ROLE', value: props.roleName },
+              { name: 'APP_PASSWORD', ...fromSecret(`${props.roleName}-login`, 'password') },
+              { name: 'APP_DATABASES', value: props.databases.join(' ') },
+              { name: 'HOME', value: '/tmp' },
+            ],
+            securityContext: {
+              allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+            },
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          }],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
 }
 
 function asEksCluster(scope: Construct, cluster: IKubernetesCluster): IEksCluster {

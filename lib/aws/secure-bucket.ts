@@ -16,7 +16,7 @@ import { Duration } from '../core/duration';
 import { ValidationError } from '../core/errors';
 import { IObjectStore, IWorkloadIdentity } from '../core/interfaces';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
-import { checkBucketName, checkInteger, slugify } from '../core/validate';
+import { checkBucketName, checkEnum, checkInteger, claimUnique, slugify } from '../core/validate';
 import type { AwsCloud } from './aws-cloud';
 import { AwsRegionRole, KeyPurpose } from './aws-cloud';
 import { asAwsGrantee } from './grantee';
@@ -101,9 +101,13 @@ export class SecureBucket extends Construct implements IObjectStore {
     super(scope, id);
     const cloud = props.cloud;
     const regionRole = props.region ?? AwsRegionRole.PRIMARY;
+    checkEnum(this, 'region', props.region, AwsRegionRole, 'AwsRegionRole');
     const provider = cloud.providerFor(regionRole);
     this.region = cloud.regionName(regionRole);
     checkBucketName(this, 'bucketName', props.bucketName);
+    // Bucket names are global: a second bucket of the same name in the stack fails the apply.
+    claimUnique(this, 'bucketName', props.bucketName, 'S3 bucket', props.bucketName ?? '',
+      'Give each bucket its own name, or leave bucketName unset to let Terraform generate one.');
     checkInteger(this, 'objectLockDays', props.objectLockDays, 1, 36500);
     checkInteger(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 36500);
 
@@ -244,7 +248,12 @@ export class SecureBucket extends Construct implements IObjectStore {
       role: role.id,
       policy: policyDocument([
         { actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [this.bucketArn] },
-        { actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], resources: [`${this.bucketArn}/*`] },
+        {
+          // Object-locked versions replicate only when S3 may read their retention and legal hold.
+          actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging',
+            ...(props.objectLockDays !== undefined ? ['s3:GetObjectRetention', 's3:GetObjectLegalHold'] : [])],
+          resources: [`${this.bucketArn}/*`],
+        },
         { actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], resources: [`${replica.bucketArn}/*`] },
         { actions: ['kms:Decrypt'], resources: [this.encryptionKeyArn!] },
         { actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [replica.encryptionKeyArn!] },

@@ -13,7 +13,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkCidr, checkInteger } from '../core/validate';
+import { checkCidr, checkInteger, requireConstruct, requireProps } from '../core/validate';
 import { AwsCloud } from './aws-cloud';
 import { policyDocument, serviceTrustPolicy } from './iam-policy';
 import { encryptedLogGroup } from './log-group';
@@ -64,6 +64,8 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
+    requireProps(this, props, '{ cloud }');
+    requireConstruct(this, 'cloud', props.cloud, 'an AwsCloud', (v) => v instanceof AwsCloud, "Pass the stack's AwsCloud, e.g. new AwsCloud(stack, 'Aws').");
     const cloud = props.cloud;
     const provider = cloud.provider;
     this.cidrBlock = props.cidrBlock ?? '10.40.0.0/16';

@@ -17,6 +17,12 @@ export interface IWorkloadIdentity extends IConstruct {
   readonly serviceAccountName: string;
   /** Identifier of the cloud principal (an IAM role ARN on AWS). */
   readonly principalId: string;
+  /**
+   * What pods running as this identity must be created after: the binding of the service account and the
+   * principal's permissions. Pods started earlier get no credentials (EKS Pod Identity injects them only into
+   * pods created after the association) or are denied.
+   */
+  readonly prerequisites: ITerraformDependable[];
 }
 
 /** Options for a workload identity. */
@@ -45,6 +51,15 @@ export interface GpuNodeGroupOptions {
   readonly labels: { [key: string]: string };
   /** True for an ARM64 instance type. */
   readonly arm64: boolean;
+  /** GPU model of the instance type, e.g. `L4`. */
+  readonly gpuModel: string;
+  /**
+   * GPUs each node advertises to the scheduler: the physical count, times the time-slicing replicas when the
+   * GPUs are shared. An autoscaler scaling from zero must plan with this number, not the physical one.
+   */
+  readonly advertisedGpusPerNode: number;
+  /** Name of the pool, to tell pools apart in cost reports and node names. */
+  readonly poolName: string;
   /**
    * ID of an EC2 capacity reservation (or equivalent) to launch into.
    *
@@ -72,6 +87,11 @@ export interface IKubernetesCluster extends IConstruct {
    * so a first apply does not install charts onto a cluster with no nodes to run them.
    */
   readonly workloadPrerequisites: ITerraformDependable[];
+  /**
+   * Namespaces that exist on the cluster before this stack: the library adopts (imports) them rather than
+   * failing to create them.
+   */
+  readonly existingNamespaces: string[];
   /** Binds a Kubernetes service account to a cloud principal (EKS Pod Identity on AWS). */
   newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity;
   /** Adds GPU worker nodes to the cluster. */
@@ -136,15 +156,48 @@ export interface IPostgresDatabase extends IConstruct {
   readonly port: number;
   /** Name of the initial database. */
   readonly databaseName: string;
-  /** Master user name. */
+  /** Master user name: for administrators and the role bootstrap only, never for workloads. */
   readonly username: string;
   /**
-   * Makes the master password available as a Kubernetes secret in `namespace`, synced from the cloud's secret
-   * service so the value never enters Terraform state or Helm values.
-   *
-   * @returns the key inside the secret that holds the password
+   * Creates a least-privilege login role for an application, owning the listed databases (created when
+   * missing), with a password generated once and kept by the cloud's secret service, never in Terraform state
+   * or Helm values. The credentials are synced into a Kubernetes secret of the application's namespace by a
+   * secret store scoped to that namespace. The password has letters and digits only, so it survives shell,
+   * `sed`, URL and `configparser` substitution, and it does not rotate on its own (pods read it once at start).
    */
-  exposePasswordAsKubernetesSecret(scope: IConstruct, id: string, cluster: IKubernetesCluster, namespace: string, secretName: string): string;
+  addApplicationRole(scope: IConstruct, id: string, options: ApplicationRoleOptions): ApplicationRoleCredentials;
+}
+
+/** Options for {@link IPostgresDatabase.addApplicationRole}. */
+export interface ApplicationRoleOptions {
+  /** Cluster the application runs on. */
+  readonly cluster: IKubernetesCluster;
+  /** Namespace of the application; the credentials secret is written there. */
+  readonly namespace: string;
+  /** Role name: a lower-case PostgreSQL identifier. */
+  readonly roleName: string;
+  /** Databases the role owns, created when missing. */
+  readonly databases: string[];
+  /** Name of the Kubernetes secret to write (keys `username` and `password`). */
+  readonly secretName: string;
+  /**
+   * What the credentials sync must wait for (e.g. the namespace).
+   *
+   * @default - nothing
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Where an application role's credentials are, and when they are usable. */
+export interface ApplicationRoleCredentials {
+  /** Kubernetes secret with the credentials. */
+  readonly secretName: string;
+  /** Key of the user name in the secret. */
+  readonly usernameKey: string;
+  /** Key of the password in the secret. */
+  readonly passwordKey: string;
+  /** What pods using the credentials must be created after: the role exists and the secret is synced. */
+  readonly prerequisites: ITerraformDependable[];
 }
 
 /** Options for a PostgreSQL database. */
@@ -274,8 +327,8 @@ export interface CostBudgetOptions {
   readonly filterTagKey: string;
   /** Value of that tag. */
   readonly filterTagValue: string;
-  /** Every cost allocation tag key to activate in billing. */
-  readonly activateTagKeys: string[];
+  /** Every cost allocation tag key the stack sets; the report says how to activate them in billing. */
+  readonly tagKeys: string[];
   /** Alert on a cost anomaly whose total impact is at least this many USD. */
   readonly anomalyThresholdUsd: number;
 }

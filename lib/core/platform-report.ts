@@ -13,6 +13,33 @@ export interface PlatformComponent {
   readonly description: string;
 }
 
+/** When an operator step happens relative to `cdktf deploy`. */
+export enum DeploymentPhase {
+  /** Once, before the first deploy (account or network prerequisites). */
+  BEFORE_DEPLOY = 'BEFORE_DEPLOY',
+  /** After a deploy, to reach or finish the platform. */
+  AFTER_DEPLOY = 'AFTER_DEPLOY',
+}
+
+/**
+ * Something an operator does outside the stack, because it must not live in a stack that can be destroyed
+ * (account-wide billing settings) or cannot be done by Terraform (reaching a private API).
+ */
+export interface DeploymentStep {
+  /** When. */
+  readonly phase: DeploymentPhase;
+  /** One line, e.g. `Activate the cost allocation tags`. */
+  readonly title: string;
+  /** Why, where and by whom. */
+  readonly detail: string;
+  /**
+   * A command that does it.
+   *
+   * @default - none
+   */
+  readonly command?: string;
+}
+
 /** Everything the report is made from. */
 export interface PlatformReportInput {
   /** Stack name. */
@@ -31,6 +58,19 @@ export interface PlatformReportInput {
   readonly findings: PolicyFinding[];
   /** Number of rules the policy pack ran. */
   readonly ruleCount: number;
+  /**
+   * Steps an operator takes before or after deploy.
+   *
+   * @default - none
+   */
+  readonly deploymentSteps?: DeploymentStep[];
+  /**
+   * Why synth failed, when it did: the report then says `status: "failed"` and no `cdk.tf.json` is left for
+   * the stack.
+   *
+   * @default - synth succeeded
+   */
+  readonly failure?: string;
 }
 
 /**
@@ -44,12 +84,16 @@ export class PlatformReport {
     const ro = input.recoveryObjective;
     return {
       stack: input.stackName,
+      // "failed": synth did not complete and no cdk.tf.json was left for this stack; do not deploy.
+      status: input.failure === undefined ? 'ok' : 'failed',
+      ...(input.failure === undefined ? {} : { failure: input.failure }),
       primaryRegion: input.primaryRegion,
       costAllocation: input.costAllocation.tags,
       recoveryObjective: {
         rpoMinutes: ro.rpo.toMinutes(), rtoMinutes: ro.rto.toMinutes(), drRegion: ro.drRegion, retentionDays: ro.retention.toDays(),
       },
       components: input.components.map((c) => ({ ...c })),
+      deploymentSteps: (input.deploymentSteps ?? []).map((d) => ({ ...d })),
       dataStores: input.dataStores.map((e) => ({
         path: e.store.path,
         kind: e.store.kind,
@@ -80,6 +124,15 @@ export class PlatformReport {
     const lines: string[] = [
       `# Platform report: ${json.stack}`,
       '',
+      ...(input.failure === undefined ? [] : [
+        '> **SYNTH FAILED: do not deploy this stack.** No `cdk.tf.json` was left for it; the sections below describe',
+        '> the stack as far as synth got, and the policy findings may be incomplete. Fix the error and synthesize again.',
+        '',
+        '```text',
+        ...input.failure.replace(/`{3,}/g, "'''").split('\n'),
+        '```',
+        '',
+      ]),
       `Primary region \`${json.primaryRegion}\`, DR region \`${json.recoveryObjective.drRegion}\`; ` +
       `RPO ${input.recoveryObjective.rpo}, RTO ${input.recoveryObjective.rto}, retention ${input.recoveryObjective.retention}.`,
       '',
@@ -95,11 +148,11 @@ export class PlatformReport {
       '|---|---|---|',
       ...input.components.map((c) => `| ${cell(c.name)} | \`${c.path}\` | ${cell(c.description)} |`),
       '',
-      '## Data stores and disaster recovery',
-      '',
-      '| store | kind | purpose | region | protection | RPO (min) | copy region | copy RPO (min) | retention (days) |',
-      '|---|---|---|---|---|---|---|---|---|',
     ];
+    lines.push(...deploymentStepsMarkdown(input.deploymentSteps ?? []));
+    lines.push('## Data stores and disaster recovery', '',
+      '| store | kind | purpose | region | protection | RPO (min) | copy region | copy RPO (min) | retention (days) |',
+      '|---|---|---|---|---|---|---|---|---|');
     for (const store of json.dataStores) {
       const rows = store.protections.length > 0 ? store.protections : [{ mechanism: '**none**', rpoMinutes: '-', copyRegion: '-', copyRpoMinutes: '-', retentionDays: '-' }];
       for (const p of rows) {
@@ -107,7 +160,8 @@ export class PlatformReport {
       }
     }
     lines.push('', '## Policy', '',
-      `${json.policy.rules} rules; ${json.policy.errors} errors, ${json.policy.warnings} warnings, ${json.policy.suppressed} suppressed.`, '');
+      `${json.policy.rules} rules; ${json.policy.errors} errors, ${json.policy.warnings} warnings, ${json.policy.suppressed} suppressed` +
+      (input.failure === undefined ? '.' : ' (synth failed: findings may be incomplete).'), '');
     if (json.policy.findings.length > 0) {
       lines.push('| rule | level | resource | finding | suppressed because |', '|---|---|---|---|---|');
       for (const f of json.policy.findings) {
@@ -119,4 +173,27 @@ export class PlatformReport {
   }
 
   private constructor() {}
+}
+
+/** The operator steps, before-deploy first, as a Markdown section (nothing when there are none). */
+function deploymentStepsMarkdown(steps: DeploymentStep[]): string[] {
+  if (steps.length === 0) {
+    return [];
+  }
+  const lines = ['## Operator steps', ''];
+  for (const phase of [DeploymentPhase.BEFORE_DEPLOY, DeploymentPhase.AFTER_DEPLOY]) {
+    const inPhase = steps.filter((s) => s.phase === phase);
+    if (inPhase.length === 0) {
+      continue;
+    }
+    lines.push(`### ${phase === DeploymentPhase.BEFORE_DEPLOY ? 'Before the first deploy' : 'After deploy'}`, '');
+    for (const step of inPhase) {
+      lines.push(`- **${step.title}.** ${step.detail}`);
+      if (step.command) {
+        lines.push('', '  ```sh', ...step.command.split('\n').map((l) => `  ${l}`), '  ```');
+      }
+    }
+    lines.push('');
+  }
+  return lines;
 }

@@ -1,15 +1,15 @@
-import { Aspects, ISynthesisSession, IStackSynthesizer, TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Aspects, ISynthesisSession, IStackSynthesizer, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CostAllocation } from './cost-allocation';
 import { DataStoreRegistry } from './data-store-registry';
 import { ValidationError } from './errors';
-import { PlatformComponent, PlatformReport, PlatformReportInput } from './platform-report';
+import { DeploymentStep, PlatformComponent, PlatformReport, PlatformReportInput } from './platform-report';
 import { PolicyPack } from './policy/policy-pack';
 import { IPolicyRule } from './policy/policy-rule';
 import { RecoveryObjective } from './recovery-objective';
-import { checkAwsRegion } from './validate';
+import { checkAwsRegion, checkPolicyRules } from './validate';
 
 /** Properties of a {@link PlatformStack}. */
 export interface PlatformStackProps {
@@ -53,6 +53,9 @@ export class PlatformStack extends TerraformStack {
     return found as PlatformStack;
   }
 
+  /** Oldest Terraform that can apply the stacks this library writes. */
+  public static readonly MIN_TERRAFORM_VERSION = '1.11.0';
+
   /** Cost allocation of every resource in the stack. */
   public readonly costAllocation: CostAllocation;
   /** Recovery objective every data store must meet. */
@@ -64,6 +67,7 @@ export class PlatformStack extends TerraformStack {
   /** The policy pack run at synth. */
   public readonly policy: PolicyPack;
   private readonly components: PlatformComponent[] = [];
+  private readonly deploymentSteps: DeploymentStep[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -84,7 +88,10 @@ export class PlatformStack extends TerraformStack {
     this.costAllocation = props.costAllocation;
     this.recoveryObjective = props.recoveryObjective;
     this.primaryRegion = props.primaryRegion;
-    this.policy = new PolicyPack(props.policyRules ?? []);
+    // 1.10 for S3-native state locking (use_lockfile), 1.11 for write-only arguments (passwords kept out of state).
+    this.addOverride('terraform.required_version', `>= ${PlatformStack.MIN_TERRAFORM_VERSION}`);
+    checkPolicyRules(this, 'policyRules', props.policyRules);
+    this.policy = new PolicyPack(props.policyRules ?? [], this);
     Aspects.of(this).add(this.policy);
     this.synthesizer = new PlatformSynthesizer(this, this.synthesizer);
   }
@@ -92,6 +99,13 @@ export class PlatformStack extends TerraformStack {
   /** Records a component for the platform report. */
   public addComponent(component: PlatformComponent): void {
     this.components.push(component);
+  }
+
+  /** Records a step an operator takes outside Terraform; the report lists it, once per title. */
+  public addDeploymentStep(step: DeploymentStep): void {
+    if (!this.deploymentSteps.some((s) => s.title === step.title)) {
+      this.deploymentSteps.push(step);
+    }
   }
 
   /** The content of the platform report as it stands now. */
@@ -105,6 +119,7 @@ export class PlatformStack extends TerraformStack {
       dataStores: this.dataStores.stores,
       findings: [...this.policy.findings],
       ruleCount: this.policy.rules.length,
+      deploymentSteps: [...this.deploymentSteps],
     };
   }
 }
@@ -142,6 +157,7 @@ class PlatformSynthesizer implements IStackSynthesizer {
   constructor(private readonly stack: PlatformStack, private readonly inner: IStackSynthesizer) {}
 
   public synthesize(session: ISynthesisSession): void {
+    let failure: string | undefined;
     try {
       const uncovered = uncoveredDataStores(this.stack);
       if (uncovered.length > 0) {
@@ -150,12 +166,56 @@ class PlatformSynthesizer implements IStackSynthesizer {
           'Every data store needs a protection within the RPO and a copy in the DR region.');
       }
       this.inner.synthesize(session);
+      // `cdktf synth` sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS, so the inner synthesizer writes cdk.tf.json
+      // even when the stack has error annotations (policy ERROR findings). Fail here as a plain App.synth() does.
+      const errors = errorAnnotations(this.stack);
+      if (errors.length > 0) {
+        throw new Error(`Stack ${this.stack.node.id} has ${errors.length} error(s); nothing deployable was written:\n  ${errors.join('\n  ')}`);
+      }
+    } catch (e) {
+      failure = e instanceof Error ? e.message : String(e);
+      discardStaleOutput(this.stack, session.outdir, failure);
+      throw e;
     } finally {
-      const dir = path.join(session.outdir, 'stacks', this.stack.node.id);
-      fs.mkdirSync(dir, { recursive: true });
-      const input = this.stack.reportInput();
-      fs.writeFileSync(path.join(dir, 'platform-report.json'), JSON.stringify(PlatformReport.toJson(input), null, 2) + '\n');
-      fs.writeFileSync(path.join(dir, 'platform-report.md'), PlatformReport.toMarkdown(input));
+      writeReport(this.stack, session.outdir, failure);
+    }
+  }
+}
+
+/** `[path] message` of every error annotation in the stack. */
+function errorAnnotations(stack: TerraformStack): string[] {
+  return stack.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === AnnotationMetadataEntryType.ERROR)
+    .map((m) => `[${c.node.path}] ${m.data}`));
+}
+
+/** Writes platform-report.json and .md for the stack; `failure` marks the report as failed. */
+function writeReport(stack: PlatformStack, outdir: string, failure?: string): void {
+  const dir = path.join(outdir, 'stacks', stack.node.id);
+  fs.mkdirSync(dir, { recursive: true });
+  const input = { ...stack.reportInput(), failure };
+  fs.writeFileSync(path.join(dir, 'platform-report.json'), JSON.stringify(PlatformReport.toJson(input), null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'platform-report.md'), PlatformReport.toMarkdown(input));
+}
+
+/**
+ * After a failed synth, removes the Terraform configuration of the failed stack and of every stack the app had
+ * not synthesized yet (a previous run's cdk.tf.json would otherwise look deployable), and marks the reports of
+ * those not-yet-synthesized PlatformStacks as failed too. Terraform state and provider caches are kept.
+ */
+function discardStaleOutput(failed: PlatformStack, outdir: string, failure: string): void {
+  let stacks: TerraformStack[] = [failed];
+  try {
+    stacks = App.of(failed).node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  } catch {
+    // not inside an App: only this stack
+  }
+  for (const stack of stacks.slice(Math.max(0, stacks.indexOf(failed)))) {
+    for (const file of ['cdk.tf.json', 'cdk.tf']) {
+      fs.rmSync(path.join(outdir, 'stacks', stack.node.id, file), { force: true });
+    }
+    if (stack !== failed && stack instanceof PlatformStack) {
+      writeReport(stack, outdir, `not synthesized: synth stopped at stack ${failed.node.id}, which failed: ${failure}`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IKubernetesCluster, IWorkloadIdentity } from '../core/interfaces';
+import { IKubernetesCluster } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
 import { ChartCatalog } from './chart-catalog';
 import { PinnedRelease } from './pinned-release';
@@ -10,8 +10,12 @@ const SERVICE_ACCOUNT = 'external-secrets';
 
 /**
  * The External Secrets Operator, once per cluster: it copies secrets from the cloud's secret service into
- * Kubernetes secrets, so passwords never pass through Terraform state or Helm values. Its controller runs
- * with a workload identity that each synced secret grants read access to.
+ * Kubernetes secrets, so passwords never pass through Terraform state or Helm values.
+ *
+ * The controller has no cloud identity of its own: every namespaced SecretStore authenticates with a service
+ * account of its own namespace, whose cloud role reads only that namespace's secrets. Cluster-wide stores are
+ * not processed, and the chart's aggregation of SecretStore and ExternalSecret rights into the built-in
+ * `edit` and `admin` roles is off, so `edit` in one namespace gives no way to another namespace's secrets.
  */
 export class ExternalSecretsOperator extends Construct {
   /** The operator of a cluster, installed on first use. */
@@ -20,8 +24,6 @@ export class ExternalSecretsOperator extends Construct {
     return (existing as ExternalSecretsOperator) ?? new ExternalSecretsOperator(cluster as unknown as Construct, 'ExternalSecrets', cluster);
   }
 
-  /** The controller's identity; grant it read access to each secret it syncs. */
-  public readonly identity: IWorkloadIdentity;
   /** The Helm release (custom resources must depend on it). */
   public readonly release: PinnedRelease;
 
@@ -29,7 +31,6 @@ export class ExternalSecretsOperator extends Construct {
     super(scope, id);
     const labels = PlatformStack.ofConstruct(this).costAllocation.tags;
     const namespace = new PlatformNamespace(this, 'Namespace', { cluster, name: NAMESPACE });
-    this.identity = cluster.newWorkloadIdentity(this, 'Identity', { namespace: NAMESPACE, serviceAccountName: SERVICE_ACCOUNT });
     this.release = new PinnedRelease(this, 'Release', {
       cluster,
       chart: ChartCatalog.EXTERNAL_SECRETS,
@@ -38,6 +39,10 @@ export class ExternalSecretsOperator extends Construct {
       values: {
         installCRDs: true,
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        processClusterStore: false,
+        processClusterExternalSecret: false,
+        processClusterPushSecret: false,
+        rbac: { aggregateToEdit: false, aggregateToAdmin: false },
         podLabels: labels,
         webhook: { podLabels: labels },
         certController: { podLabels: labels },

@@ -1,5 +1,6 @@
 import { Lazy } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../core/errors';
 import { IKubernetesCluster } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
 import { ChartCatalog } from './chart-catalog';
@@ -36,6 +37,8 @@ export class GpuOperator extends Construct {
   public readonly release: Release;
   private readonly sharingConfigs = new Map<string, number>();
   private migStrategy = MigStrategy.SINGLE;
+  /** The construct that chose the MIG strategy, when one did. */
+  private migStrategyChosenBy?: IConstruct;
 
   private constructor(scope: Construct, id: string, cluster: IKubernetesCluster) {
     super(scope, id);
@@ -71,9 +74,21 @@ export class GpuOperator extends Construct {
     return name;
   }
 
-  /** Sets the MIG strategy for the cluster (one per cluster in the operator). */
-  public useMigStrategy(strategy: MigStrategy): void {
+  /**
+   * Sets the MIG strategy for the cluster (one per cluster in the operator). A second pool asking for another
+   * strategy is an error naming both: the operator would silently apply only the last one.
+   *
+   * @param strategy the strategy
+   * @param requester the pool asking for it, named in the error
+   */
+  public useMigStrategy(strategy: MigStrategy, requester?: IConstruct): void {
+    if (this.migStrategyChosenBy !== undefined && strategy !== this.migStrategy) {
+      throw new ValidationError(requester ?? this, 'migStrategy', strategy,
+        `conflicts with MigStrategy "${this.migStrategy}" that ${this.migStrategyChosenBy.node.path} set: the GPU operator has one MIG strategy per cluster`,
+        'Use the same migStrategy on every pool of the cluster (MIXED lets pools partition GPUs differently), or leave it unset on pools without MIG.');
+    }
     this.migStrategy = strategy;
+    this.migStrategyChosenBy = this.migStrategyChosenBy ?? requester ?? this;
   }
 
   private values(labels: { [key: string]: string }): any {

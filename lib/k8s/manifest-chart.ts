@@ -23,6 +23,13 @@ export interface ManifestChartProps {
    * @default - nothing
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Wait until the chart's Jobs have completed before the release counts as deployed, so what depends on
+   * the release runs after them.
+   *
+   * @default false
+   */
+  readonly waitForJobs?: boolean;
 }
 
 /**
@@ -57,6 +64,7 @@ export class ManifestChart extends Construct {
       values: [JSON.stringify(values)],
       atomic: true,
       wait: true,
+      waitForJobs: props.waitForJobs,
       dependsOn: [...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])],
     });
   }

@@ -1,4 +1,6 @@
+import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { IKubernetesCluster } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
@@ -27,7 +29,7 @@ export interface PlatformNamespaceProps {
  */
 export class PlatformNamespace extends Construct {
   /** The namespace resource. */
-  public readonly resource: NamespaceV1;
+  public readonly resource: TerraformResource;
   /** Namespace name. */
   public readonly name: string;
 
@@ -36,14 +38,20 @@ export class PlatformNamespace extends Construct {
     checkDnsLabel(this, 'name', props.name, 'namespace');
     const podSecurity = props.podSecurity ?? 'restricted';
     checkPattern(this, 'podSecurity', podSecurity, /^(privileged|baseline|restricted)$/, 'one of privileged, baseline, restricted');
-    this.resource = new NamespaceV1(this, 'Resource', {
-      provider: props.cluster.kubernetesProvider,
-      dependsOn: props.cluster.workloadPrerequisites,
-      metadata: {
-        name: props.name,
-        labels: { ...PlatformStack.ofConstruct(this).costAllocation.tags, 'pod-security.kubernetes.io/enforce': podSecurity },
-      },
-    });
-    this.name = this.resource.metadata.name;
+    const labels = { ...PlatformStack.ofConstruct(this).costAllocation.tags, 'pod-security.kubernetes.io/enforce': podSecurity };
+    const provider = props.cluster.kubernetesProvider;
+    const dependsOn = props.cluster.workloadPrerequisites;
+    if (props.cluster.existingNamespaces.includes(props.name)) {
+      // A namespace that existed before the stack only gets the labels: creating it would fail, and importing it
+      // would let `cdktf destroy` delete it with everything else that runs there.
+      this.resource = new Labels(this, 'AdoptedLabels', {
+        provider, dependsOn, apiVersion: 'v1', kind: 'Namespace', metadata: { name: props.name }, labels, force: true,
+      });
+      this.name = props.name;
+    } else {
+      const namespace = new NamespaceV1(this, 'Resource', { provider, dependsOn, metadata: { name: props.name, labels } });
+      this.resource = namespace;
+      this.name = namespace.metadata.name;
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
-import { checkCidr, checkEmails, checkInteger, checkUnique, checkUsdAmount } from '../core/validate';
+import { checkCidr, checkEmails, checkInteger, checkUnique, checkUsdAmount, requireList, requireProps } from '../core/validate';
+import { checkAccountId, checkBudgetLimits, checkIamPrincipalArn } from '../aws/aws-catalogs';
 import { AwsCloud } from '../aws/aws-cloud';
 import { EksCluster, EndpointAccess } from '../aws/eks-cluster';
 import { Vpc } from '../aws/vpc';
@@ -110,16 +111,28 @@ const RESERVED_CHILD_IDS = ['Aws', 'Network', 'Cluster', 'Tracking', 'Registry',
 
 /** Checks the platform's own props, so errors name the prop the user set rather than an inner construct's. */
 function validatePlatformProps(scope: Construct, props: AwsMlopsPlatformProps): void {
+  requireProps(scope, props, "{ monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }");
   if (props?.monthlyBudgetUsd === undefined) {
     throw new ValidationError(scope, 'monthlyBudgetUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
   }
   checkUsdAmount(scope, 'monthlyBudgetUsd', props.monthlyBudgetUsd);
+  requireList(scope, 'alertEmails', props.alertEmails, { example: "['ml-platform@example.com']" });
   if (!Array.isArray(props.alertEmails) || props.alertEmails.length === 0) {
     throw new ValidationError(scope, 'alertEmails', props.alertEmails, 'must list at least one address',
       'Add the address of the team that owns the spend.');
   }
   checkEmails(scope, 'alertEmails', props.alertEmails);
   checkUnique(scope, 'alertEmails', props.alertEmails);
+  checkBudgetLimits(scope, 'alertEmails', props.alertEmails, 'alertEmails', 0);
+  if (props.endpointAccess !== undefined && !(props.endpointAccess instanceof EndpointAccess)) {
+    throw new ValidationError(scope, 'endpointAccess', props.endpointAccess,
+      'must be an EndpointAccess (a string or plain object would leave the public endpoint open to the internet)',
+      "Use EndpointAccess.private() or EndpointAccess.publicAndPrivate(['203.0.113.0/24']).");
+  }
+  requireList(scope, 'adminPrincipalArns', props.adminPrincipalArns, { example: "['arn:aws:iam::111122223333:role/platform-admins']" });
+  (props.adminPrincipalArns ?? []).forEach((arn, i) => checkIamPrincipalArn(scope, `adminPrincipalArns[${i}]`, arn));
+  requireList(scope, 'allowedAccountIds', props.allowedAccountIds, { minLength: 1, example: "['111122223333']" });
+  (props.allowedAccountIds ?? []).forEach((id, i) => checkAccountId(scope, `allowedAccountIds[${i}]`, id));
   checkCidr(scope, 'vpcCidr', props.vpcCidr, 16, 20);
   checkInteger(scope, 'modelObjectLockDays', props.modelObjectLockDays, 1, 36500);
   if (props.gpuPools !== undefined && !Array.isArray(props.gpuPools)) {

@@ -54,17 +54,31 @@ export function removeFuzzOutdirs(): void {
   outdirs.clear();
 }
 
-/** A cheap imported cluster: no VPC, no EKS resources, only providers. */
-export function importedCluster(stack: PlatformStack, cloud: AwsCloud, id = 'Cluster'): IEksCluster {
-  return EksCluster.fromClusterAttributes(stack, id, {
+/**
+ * Base64 of a PEM certificate (a self-signed EC certificate, CN=kubernetes, CA:TRUE, generated for these tests),
+ * in the form `aws eks describe-cluster` returns the cluster CA.
+ */
+export const TEST_CA_DATA = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrRENDQVRXZ0F3SUJBZ0lVWktydXg0a0d0cmxieTVrZ1FjUzZUcE1BQm1jd0NnWUlLb1pJemowRUF3SXcKRlRFVE1CRUdBMVVFQXd3S2EzVmlaWEp1WlhSbGN6QWVGdzB5TmpFeE1qWXhNVEl3TURCYUZ3MHpOakV4TWpNeApNVEl3TURCYU1CVXhFekFSQmdOVkJBTU1DbXQxWW1WeWJtVjBaWE13V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPClBRTUJCd05DQUFTb0t0S3J1Yi9mdzh4VjNSL3RraW5TazU1cEovUVhnQ0lxNDdBSHpjakwreXl6eHNTb1NiVC8KRlUwY0VIT2w1MmMvbS9vdGRoc2N2aWRXUEkyTS95bUxvMk13WVRBZEJnTlZIUTRFRmdRVVRsWjROOHFRanRXbwpMdUVlNlN6c3o4eDM1Vmt3SHdZRFZSMGpCQmd3Rm9BVVRsWjROOHFRanRXb0x1RWU2U3pzejh4MzVWa3dEd1lEClZSMFRBUUgvQkFVd0F3RUIvekFPQmdOVkhROEJBZjhFQkFNQ0FvUXdDZ1lJS29aSXpqMEVBd0lEU1FBd1JnSWgKQVB0akFXZnorS2RneTNFTGNqRHliVW9OVElaSnlYSjJhck90MzRsYndISFRBaUVBODNmdVRVdWxRL2pFK3JrWApEc3ltN2JabVJtYlMxUWZnK1R5K0psSnkrSjQ9Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K';
+
+/** Attributes of a valid imported cluster, with overrides. */
+export function importedClusterAttributes(cloud: AwsCloud, overrides: { [key: string]: any } = {}): any {
+  return {
     cloud,
     clusterName: 'imported',
-    endpoint: 'https://ABCDEF.gr7.us-east-1.eks.amazonaws.com',
-    certificateAuthorityData: 'Q0VSVA==',
-    privateSubnetIds: ['subnet-0a', 'subnet-0b'],
-    clusterSecurityGroupId: 'sg-0123',
+    endpoint: 'https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com',
+    certificateAuthorityData: TEST_CA_DATA,
+    installPodIdentityAgent: false,
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
+    clusterSecurityGroupId: 'sg-0123456789abcdef0',
     nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
-  });
+    openIdConnectProviderArn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789',
+    ...overrides,
+  };
+}
+
+/** A cheap imported cluster: no VPC, no EKS resources, only providers. */
+export function importedCluster(stack: PlatformStack, cloud: AwsCloud, id = 'Cluster'): IEksCluster {
+  return EksCluster.fromClusterAttributes(stack, id, importedClusterAttributes(cloud));
 }
 
 /** Text that must never appear in synthesized output. */

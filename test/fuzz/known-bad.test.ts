@@ -8,7 +8,9 @@ import {
   ExperimentTracking, GpuNodePool, MigStrategy, ModelRegistry, PlatformStack, PlatformStackProps, RecoveryObjective, Vpc,
 } from '../../lib';
 import { ValidationError } from '../../lib/core/errors';
-import { DEFAULT_COST, importedCluster, newFuzzApp, removeFuzzOutdirs, validStackProps, validationErrorOf } from './fuzz-helpers';
+import {
+  DEFAULT_COST, TEST_CA_DATA, importedCluster, importedClusterAttributes, newFuzzApp, removeFuzzOutdirs, validStackProps, validationErrorOf,
+} from './fuzz-helpers';
 
 afterAll(removeFuzzOutdirs);
 
@@ -178,7 +180,7 @@ const rows: Row[] = [
   { name: "namespace 'velero'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, namespace: 'velero' }); },
     path: `${S}/Tracking`, prop: 'namespace', message: 'namespace is a namespace the library or Kubernetes already uses (got "velero").' },
   { name: "databaseInstanceClass 'm5.large'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, databaseInstanceClass: 'm5.large' }); },
-    path: `${S}/Tracking/Database`, prop: 'instanceClass', message: 'instanceClass is not valid: an RDS instance class such as "db.m7g.large" (got "m5.large").' },
+    path: `${S}/Tracking`, prop: 'databaseInstanceClass', message: 'databaseInstanceClass is not valid: an RDS instance class such as "db.m7g.large" (got "m5.large").' },
   { name: "artifactBucketName 'a'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, artifactBucketName: 'a' }); },
     path: `${S}/Tracking`, prop: 'artifactBucketName', message: `artifactBucketName ${BUCKET_RULE} (got "a").` },
 
@@ -203,7 +205,7 @@ const rows: Row[] = [
     path: `${S}/Cluster`, prop: 'kubernetesVersion',
     message: 'kubernetesVersion must be 1.35 or newer (got "1.34"). Use "1.35": older versions leave standard support and extended support costs 6x per cluster hour.' },
   { name: "kubernetesVersion 'v1.35'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: 'v1.35' }); },
-    path: `${S}/Cluster`, prop: 'kubernetesVersion', message: 'kubernetesVersion must be 1.35 or newer (got "v1.35").' },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion', message: 'kubernetesVersion must be 1.35 or newer, in the form "1.<minor>" (got "v1.35"). Use one of 1.35, 1.36 (newest: "1.36").' },
   { name: "endpoint CIDR '0.0.0.0/0'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24', '0.0.0.0/0']) }); },
     path: `${S}/Cluster`, prop: 'endpointAccess.publicCidrs[1]',
     message: 'endpointAccess.publicCidrs[1] opens the API endpoint to the whole internet (got "0.0.0.0/0"). List the CIDR blocks of your VPN or CI runners instead.' },
@@ -217,17 +219,11 @@ const rows: Row[] = [
     message: 'clusterName is not valid: 1-100 letters, digits, "-" or "_", starting with a letter or digit (got "-bad"). Use a value that matches that rule.' },
   { name: 'imported cluster endpoint over http', build: () => {
     const { stack: s, cloud } = withCloud();
-    EksCluster.fromClusterAttributes(s, 'Imported', {
-      cloud, clusterName: 'c', endpoint: 'http://example.com', certificateAuthorityData: 'Q0E=', privateSubnetIds: ['subnet-1'],
-      clusterSecurityGroupId: 'sg-1', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
-    });
-  }, path: `${S}/Imported`, prop: 'endpoint', message: 'endpoint is not valid: an https:// URL (got "http://example.com").' },
+    EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { endpoint: 'http://example.com' }));
+  }, path: `${S}/Imported`, prop: 'endpoint', message: 'endpoint is not valid: an https:// URL of the API server, e.g. "https://ABCDEF.gr7.us-east-1.eks.amazonaws.com" (got "http://example.com").' },
   { name: 'imported cluster without subnets', build: () => {
     const { stack: s, cloud } = withCloud();
-    EksCluster.fromClusterAttributes(s, 'Imported', {
-      cloud, clusterName: 'c', endpoint: 'https://example.com', certificateAuthorityData: 'Q0E=', privateSubnetIds: [],
-      clusterSecurityGroupId: 'sg-1', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
-    });
+    EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { privateSubnetIds: [] }));
   }, path: `${S}/Imported`, prop: 'privateSubnetIds', message: "privateSubnetIds is required to reference an existing cluster (got []). Pass the cluster's privateSubnetIds." },
 
   // AwsMlopsPlatform: errors come from the inner constructs, under their prop names.
@@ -263,7 +259,7 @@ const rows: Row[] = [
   { name: 'endpoint CIDRs not a list', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: EndpointAccess.publicAndPrivate('203.0.113.0/24' as any) }); },
     path: `${S}/Cluster`, prop: 'endpointAccess.publicCidrs', message: 'endpointAccess.publicCidrs must be a list of CIDR blocks (got "203.0.113.0/24").' },
   { name: "kubernetesVersion '1.035'", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: '1.035' }); },
-    path: `${S}/Cluster`, prop: 'kubernetesVersion', message: 'kubernetesVersion must be 1.35 or newer (got "1.035").' },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion', message: 'kubernetesVersion must be 1.35 or newer, in the form "1.<minor>" (got "1.035").' },
 ];
 
 describe('known-bad inputs throw a ValidationError with the exact message', () => {

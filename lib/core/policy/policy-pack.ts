@@ -2,6 +2,7 @@ import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformReso
 import { IConstruct } from 'constructs';
 import { IPolicyContext, IPolicyRule, PolicyFinding, PolicyLevel, PolicyResource } from './policy-rule';
 import { PolicySuppressions } from './policy-suppressions';
+import { checkPolicyRules } from '../validate';
 
 /**
  * Runs a set of policy rules over every Terraform resource of a stack at synth, as an Aspect (cdk-nag v2
@@ -14,11 +15,14 @@ export class PolicyPack implements IAspect {
   private readonly rulesByType = new Map<string, IPolicyRule[]>();
   private readonly rulesById = new Map<string, IPolicyRule>();
   private context?: StackIndex;
+  private readonly owner?: IConstruct;
 
   /**
    * @param rules the rules to run
+   * @param owner the stack the pack runs on: rules added later are checked and errors name it
    */
-  constructor(rules: IPolicyRule[] = []) {
+  constructor(rules: IPolicyRule[] = [], owner?: IConstruct) {
+    this.owner = owner;
     this.addRules(rules);
   }
 
@@ -29,6 +33,10 @@ export class PolicyPack implements IAspect {
 
   /** Adds rules; a cloud adds its rule pack when it is used in a stack. Adding the same rule twice is a no-op. */
   public addRules(rules: IPolicyRule[]): void {
+    if (this.owner) {
+      // A level in the wrong case ('error') would otherwise turn every finding of the rule into a warning.
+      checkPolicyRules(this.owner, 'rules', rules);
+    }
     for (const rule of rules) {
       if (this.rulesById.has(rule.id)) {
         continue;
