@@ -30,9 +30,8 @@ export interface BackupPolicyProps {
 }
 
 /**
- * Disaster recovery derived from the stack's RecoveryObjective: a locked backup vault, a plan whose snapshot
- * interval is at most the RPO (plus continuous backup when the RPO is under an hour) with every recovery point
- * copied to the DR region, a selection of every registered data store (including stores created after this
+ * Disaster recovery derived from the stack's RecoveryObjective: a locked backup vault, a daily snapshot plan
+ * with every recovery point copied to the DR region (stores meet shorter RPOs with their own continuous copies), a selection of every registered data store (including stores created after this
  * construct), and Velero backing cluster state up to a bucket in the DR region. Synth fails, naming the store,
  * when a registered store is not covered.
  *
@@ -68,7 +67,8 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
     this.plan = props.cloud.newBackupPlan(this, 'Plan', {
       snapshotIntervalHours: this.schedule.snapshotIntervalHours,
       snapshotSchedule: this.schedule.cronExpression,
-      continuous: this.schedule.continuous,
+      startWindowMinutes: this.schedule.startWindowMinutes,
+      completionWindowMinutes: this.schedule.completionWindowMinutes,
       retention: ro.retention,
       copyRegion: props.cloud.drRegion,
       // Resolved at synth so stores registered after this construct are selected too.
@@ -81,8 +81,9 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
     }
     this.stack.addComponent({
       path: this.node.path, name: 'BackupPolicy',
-      description: `${this.plan.mechanism}: snapshots every ${this.schedule.snapshotIntervalHours} h${this.schedule.continuous ? ' + continuous backup' : ''}, ` +
-        `copies to ${this.copyRegion}, ${ro.retention} retention${props.cluster ? `; Velero ${ChartCatalog.VELERO.appVersion} for cluster state` : ''}`,
+      description: `${this.plan.mechanism}: snapshots every ${this.schedule.snapshotIntervalHours} h (start window ${this.schedule.startWindowMinutes} min, ` +
+        `completion window ${this.schedule.completionWindowMinutes} min), ` +
+        `copies to ${this.copyRegion}, ${ro.retention} retention${props.cluster ? `; Velero ${ChartCatalog.VELERO.appVersion} for cluster state, into a bucket in ${this.copyRegion}` : ''}`,
     });
   }
 
@@ -93,10 +94,9 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
     }
     return {
       mechanism: this.plan.mechanism,
-      rpo: this.schedule.effectiveRpo,
+      rpo: this.schedule.snapshotRpo,
       copyRegion: this.copyRegion,
-      // Only snapshot recovery points are copied; continuous ones stay in the primary region.
-      copyRpo: Duration.hours(this.schedule.snapshotIntervalHours),
+      copyRpo: this.schedule.copyRpo,
       retention: this.stack.recoveryObjective.retention,
     };
   }
@@ -106,13 +106,15 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
     const location = cloud.newClusterBackupLocation(this, 'ClusterStateBucket');
     const identity = cluster.newWorkloadIdentity(this, 'VeleroIdentity', { namespace: 'velero', serviceAccountName: 'velero-server' });
     location.grantee.grantReadWrite(identity);
-    const veleroMinutes = veleroIntervalMinutes(this.stack.recoveryObjective.rpo, this.schedule);
+    const veleroMinutes = veleroIntervalMinutes(this.stack.recoveryObjective.rpo);
     const retentionHours = Math.round(this.stack.recoveryObjective.retention.toHours());
     new PinnedRelease(this, 'Velero', {
       cluster,
       chart: ChartCatalog.VELERO,
       releaseName: 'velero',
       namespace: namespace.name,
+      // Pods started before the association get no AWS credentials.
+      dependsOn: identity.prerequisites,
       values: {
         initContainers: [{
           name: 'velero-plugin-for-aws', image: location.pluginImage, imagePullPolicy: 'IfNotPresent',
@@ -144,18 +146,15 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
     });
     // Velero writes straight to the DR-region bucket, so the copy is as fresh as the backup.
     this.stack.dataStores.protect(path, {
-      mechanism: 'Velero', rpo: Duration.minutes(veleroMinutes), copyRegion: this.copyRegion,
+      mechanism: `Velero (bucket in ${location.bucket.region})`, rpo: Duration.minutes(veleroMinutes), copyRegion: location.bucket.region,
       copyRpo: Duration.minutes(veleroMinutes), retention: this.stack.recoveryObjective.retention,
     });
   }
 }
 
-/** Velero runs on a plain cron, so sub-hour RPOs get a schedule in minutes that divides an hour. */
-function veleroIntervalMinutes(rpo: Duration, schedule: BackupSchedule): number {
-  if (!schedule.continuous) {
-    return schedule.snapshotIntervalHours * 60;
-  }
-  return [30, 20, 15, 10, 5].find((m) => m <= rpo.toMinutes()) ?? 5;
+/** Velero runs on a plain cron: the longest interval that divides a day and is at most the RPO (daily at most). */
+function veleroIntervalMinutes(rpo: Duration): number {
+  return [1440, 720, 480, 360, 240, 180, 120, 60, 30, 20, 15, 10, 5].find((m) => m <= rpo.toMinutes()) ?? 5;
 }
 
 function veleroCron(minutes: number): string {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ICloudServices, IKubernetesCluster, IObjectStore, IPostgresDatabase, IWorkloadIdentity } from './core/interfaces';
+import { DeploymentPhase } from './core/platform-report';
 import { PlatformStack } from './core/platform-stack';
 import { ValidationError } from './core/errors';
 import {
@@ -104,6 +105,10 @@ export class ExperimentTracking extends Construct {
   public readonly release: PinnedRelease;
   /** Name of the Kubernetes secret with the `admin` user's generated password. */
   public readonly adminSecretName = ADMIN_SECRET;
+  /** Shell command that prints the `admin` password (needs kubectl access to the cluster). */
+  public readonly adminPasswordCommand: string;
+  /** Shell command that forwards http://localhost:5000 to the server. */
+  public readonly portForwardCommand: string;
 
   constructor(scope: Construct, id: string, props: ExperimentTrackingProps) {
     super(scope, id);
@@ -179,6 +184,15 @@ export class ExperimentTracking extends Construct {
       },
     });
     this.url = `http://${RELEASE_NAME}.${this.namespace}.svc.cluster.local`;
+    this.adminPasswordCommand = `kubectl -n ${namespaceName} get secret ${ADMIN_SECRET} -o jsonpath='{.data.password}' | base64 -d`;
+    this.portForwardCommand = `kubectl -n ${namespaceName} port-forward svc/${RELEASE_NAME} 5000:80`;
+    stack.addDeploymentStep({
+      phase: DeploymentPhase.AFTER_DEPLOY,
+      title: `Sign in to MLflow in ${namespaceName}`,
+      detail: `MLflow listens at ${this.url} inside the cluster (no ingress). From your machine, forward a port and open ` +
+        'http://localhost:5000 as user `admin`; the password was generated in the cluster and is read with the second command.',
+      command: `${this.portForwardCommand}\n${this.adminPasswordCommand}`,
+    });
     stack.addComponent({
       path: this.node.path, name: 'ExperimentTracking',
       description: `MLflow ${ChartCatalog.MLFLOW.appVersion} (chart ${ChartCatalog.MLFLOW.chart} ${ChartCatalog.MLFLOW.version}), ${replicas} replicas, auth on`,

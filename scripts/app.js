@@ -216,12 +216,39 @@ function mapStack(stack) {
   });
 }
 
+/**
+ * The app failed before synth wrote anything: an earlier run's cdk.tf.json must not stay behind looking
+ * deployable. Remove it and mark that run's report as failed, naming the error.
+ */
+function withdrawStaleOutput(error) {
+  const outdir = process.env.CDKTF_OUTDIR;
+  const stacksDir = outdir && path.join(outdir, 'stacks');
+  if (!stacksDir || !fs.existsSync(stacksDir)) {
+    return;
+  }
+  for (const stack of fs.readdirSync(stacksDir)) {
+    const dir = path.join(stacksDir, stack);
+    try {
+      fs.rmSync(path.join(dir, 'cdk.tf.json'), { force: true });
+      const report = path.join(dir, 'platform-report.json');
+      if (fs.existsSync(report)) {
+        const json = JSON.parse(fs.readFileSync(report, 'utf8'));
+        json.status = 'failed';
+        json.failure = `the app failed before synth: ${String(error && error.message || error).split('\n')[0]}`;
+        fs.writeFileSync(report, JSON.stringify(json, null, 2) + '\n');
+        fs.rmSync(path.join(dir, 'platform-report.md'), { force: true });
+      }
+    } catch { /* best effort: the error below is what the user sees */ }
+  }
+}
+
 const sourceMapsEnabled = process.execArgv.includes('--enable-source-maps') || /--enable-source-maps/.test(process.env.NODE_OPTIONS || '');
 const entry = path.resolve(entryArg);
 process.argv.splice(1, 2, entry); // the app sees itself as argv[1], as under ts-node
 try {
   require(entry);
 } catch (e) {
+  withdrawStaleOutput(e);
   if (!sourceMapsEnabled && e && typeof e.stack === 'string') {
     try {
       e.stack = mapStack(e.stack);

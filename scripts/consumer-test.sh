@@ -1,18 +1,70 @@
 #!/usr/bin/env bash
-# Consumer install test: pack the library, check what the tarball ships, install it into a fresh project with
-# only the peer dependencies, compile a custom stack that imports the constructs by package name, synthesize it.
-# Needs `npm run build` first (the tarball ships the compiled lib/ and .jsii).
+# Consumer install test: runs the README's "Using the constructs in your own stack" section literally.
+#
+# The commands and the files (cdktf.json, tsconfig.json, main.ts) are taken from README.md between the
+# `<!-- consumer-test:... -->` markers, so the README and this test cannot drift apart. It starts from a fresh-clone
+# state (a copy of the repository's tracked and unignored files: no node_modules, no build output), runs the
+# commands there (`npm ci`, `npm pack` with its prepack build, a new project next to it, `npm install` of the
+# tarball and the tools, `npx cdktf synth` with the real CLI), checks what the tarball ships and that the stack
+# synthesized. Needs the npm registry or a warm npm cache (it prefers the cache).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mlops-consumer-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+export CHECKPOINT_DISABLE=1 npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false npm_config_loglevel=error
 
-cd "$root"
-test -f lib/index.js || { echo "lib/index.js missing: run 'npm run build' first"; exit 1; }
-tarball="$(npm pack --silent --pack-destination "$work" | tail -1)"
-echo "packed $tarball ($(du -h "$work/$tarball" | cut -f1))"
+# --- the README's section, extracted -----------------------------------------------------------------------------
+readme="$root/README.md"
+block_after() { # prints the fenced code block that follows the marker line "$1"
+  awk -v marker="$1" '
+    $0 == marker { found = 1; next }
+    found && !open && /^```/ { open = 1; next }
+    open && /^```/ { exit }
+    open { print }
+  ' "$readme"
+}
+mkdir -p "$work/files"
+block_after '<!-- consumer-test:commands -->' > "$work/commands.sh"
+for f in cdktf.json tsconfig.json main.ts; do
+  block_after "<!-- consumer-test:file $f -->" > "$work/files/$f"
+  test -s "$work/files/$f" || { echo "README.md has no block after <!-- consumer-test:file $f -->"; exit 1; }
+done
+test -s "$work/commands.sh" || { echo "README.md has no block after <!-- consumer-test:commands -->"; exit 1; }
+# The one step the README gives in prose ("write cdktf.json, tsconfig.json and main.ts as below").
+grep -q '^# write cdktf.json, tsconfig.json and main.ts as below' "$work/commands.sh" \
+  || { echo "README commands lost the line '# write cdktf.json, tsconfig.json and main.ts as below, then'"; exit 1; }
+sed -i 's|^# write cdktf.json, tsconfig.json and main.ts as below.*$|cp "$CONSUMER_FILES"/* .|' "$work/commands.sh"
+echo "--- README commands, as run:"; cat "$work/commands.sh"
 
-listing="$(tar -tzf "$work/$tarball")"
+# The README pins the versions this repository develops and tests against: fail when they drift.
+node - "$root/package.json" "$work/commands.sh" <<'JS'
+const [pkgFile, commandsFile] = process.argv.slice(2);
+const pkg = require(pkgFile);
+const text = require('fs').readFileSync(commandsFile, 'utf8');
+const problems = [];
+if (!text.includes(`${pkg.name}-${pkg.version}.tgz`)) problems.push(`the tarball name is not ${pkg.name}-${pkg.version}.tgz`);
+for (const m of text.matchAll(/(?:^|\s)((?:@[\w-]+\/)?[\w.-]+)@(\d[\w.-]*)/g)) {
+  const want = pkg.devDependencies[m[1]];
+  if (want !== m[2]) problems.push(`README installs ${m[1]}@${m[2]}, the repository develops against ${want ?? 'nothing'}`);
+}
+if (problems.length) { console.error(problems.join('\n')); process.exit(1); }
+JS
+
+# --- a fresh-clone state ---------------------------------------------------------------------------------------
+clone="$work/cdktf-mlops"
+mkdir -p "$clone"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | tar --null -T - -cf -) | tar -xf - -C "$clone"
+test ! -e "$clone/node_modules" && test ! -e "$clone/lib/index.js" && test ! -e "$clone/.jsii"
+
+# --- run the README's commands ---------------------------------------------------------------------------------
+(cd "$clone" && CONSUMER_FILES="$work/files" bash -euo pipefail "$work/commands.sh")
+
+# --- what the tarball ships ------------------------------------------------------------------------------------
+version="$(node -p "require('$root/package.json').version")"
+tarball="$clone/cdktf-mlops-$version.tgz"
+echo "packed $(basename "$tarball") ($(du -h "$tarball" | cut -f1))"
+listing="$(tar -tzf "$tarball")"
 for forbidden in 'package/test/' 'package/examples/' '__snapshots__' 'package/cdktf.out/' '.test.' 'package/bench/' 'package/scripts/' 'package/node_modules/'; do
   if grep -q -- "$forbidden" <<<"$listing"; then
     echo "the tarball ships $forbidden:"; grep -- "$forbidden" <<<"$listing" | head; exit 1
@@ -22,63 +74,20 @@ for required in package/lib/index.js package/lib/index.d.ts package/.jsii packag
   grep -qx -- "$required" <<<"$listing" || { echo "the tarball lacks $required"; exit 1; }
 done
 
-# Peer dependencies at the versions this repository pins for development.
-peer() { (cd "$root" && node -p "require('./package.json').devDependencies['$1']"); }
-v_cdktf="$(peer cdktf)"; v_constructs="$(peer constructs)"; v_aws="$(peer @cdktf/provider-aws)"
-v_helm="$(peer @cdktf/provider-helm)"; v_k8s="$(peer @cdktf/provider-kubernetes)"; v_ts="$(peer typescript)"; v_node="$(peer @types/node)"
-cd "$work"
-cat > package.json <<JSON
-{
-  "name": "mlops-consumer",
-  "private": true,
-  "dependencies": {
-    "cdktf-mlops": "file:./$tarball",
-    "cdktf": "$v_cdktf",
-    "constructs": "$v_constructs",
-    "@cdktf/provider-aws": "$v_aws",
-    "@cdktf/provider-helm": "$v_helm",
-    "@cdktf/provider-kubernetes": "$v_k8s"
-  },
-  "devDependencies": { "typescript": "$v_ts", "@types/node": "$v_node" }
-}
-JSON
-cat package.json
-npm install --prefer-offline --no-audit --no-fund --loglevel=error
-
-cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "target": "es2020", "module": "commonjs", "strict": true, "skipLibCheck": true, "outDir": "dist" }, "files": ["main.ts"] }
-JSON
-cat > main.ts <<'TS'
-import { App } from 'cdktf';
-import {
-  AwsCloud, BackupPolicy, BudgetAlerts, CostAllocation, EksCluster, ExperimentTracking, PlatformStack, RecoveryObjective,
-} from 'cdktf-mlops';
-
-const app = new App({ outdir: 'cdktf.out' });
-const stack = new PlatformStack(app, 'consumer', {
-  primaryRegion: 'eu-west-1',
-  costAllocation: new CostAllocation({ costCenter: 'cc-1', team: 'search', project: 'ranking', environment: 'dev' }),
-  recoveryObjective: RecoveryObjective.standard('eu-central-1'),
-});
-const cloud = new AwsCloud(stack, 'Aws');
-const cluster = EksCluster.fromClusterAttributes(stack, 'Cluster', {
-  cloud, clusterName: 'search-dev', endpoint: 'https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com',
-  certificateAuthorityData: 'LS0tCg==', privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
-  clusterSecurityGroupId: 'sg-0123456789abcdef0', nodeRoleArn: 'arn:aws:iam::123456789012:role/search-dev-nodes',
-});
-new ExperimentTracking(stack, 'Tracking', { cluster, cloud, replicas: 1 });
-new BackupPolicy(stack, 'Backups', { cloud });
-new BudgetAlerts(stack, 'Budget', { cloud, monthlyLimitUsd: 1000, emails: ['search@example.com'] });
-app.synth();
-TS
-npx tsc -p tsconfig.json
-node dist/main.js
-test -s cdktf.out/stacks/consumer/cdk.tf.json
-test -s cdktf.out/stacks/consumer/platform-report.json
-node -e "
-const tf = require('./cdktf.out/stacks/consumer/cdk.tf.json');
-const n = Object.values(tf.resource).reduce((a, r) => a + Object.keys(r).length, 0);
-if (!tf.resource.aws_db_instance || n < 30) { console.error('unexpected output: ' + n + ' resources'); process.exit(1); }
-console.log('consumer stack synthesized: ' + n + ' resources');
-"
+# --- what the consumer's synth wrote ---------------------------------------------------------------------------
+project="$work/my-platform"
+shopt -s nullglob
+stacks=("$project"/cdktf.out/stacks/*/cdk.tf.json)
+test "${#stacks[@]}" -gt 0 || { echo "cdktf synth wrote no cdk.tf.json under $project/cdktf.out/stacks"; exit 1; }
+for tf in "${stacks[@]}"; do
+  node - "$tf" <<'JS'
+const tfFile = process.argv[2];
+const tf = require(tfFile);
+const report = require(require('path').join(require('path').dirname(tfFile), 'platform-report.json'));
+const n = Object.values(tf.resource ?? {}).reduce((a, r) => a + Object.keys(r).length, 0);
+if (report.status !== 'ok') { console.error(`${tfFile}: report status ${report.status}`); process.exit(1); }
+if (n < 30) { console.error(`${tfFile}: only ${n} resources`); process.exit(1); }
+console.log(`consumer stack ${report.stack} synthesized: ${n} resources, report status ${report.status}`);
+JS
+done
 echo "consumer install test passed"

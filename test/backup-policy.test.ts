@@ -2,8 +2,9 @@ import { App } from 'cdktf';
 import { AwsCloud } from '../lib/aws/aws-cloud';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { BackupPolicy } from '../lib/backup-policy';
+import { Duration } from '../lib/core/duration';
 import { RecoveryObjective } from '../lib/core/recovery-objective';
-import { expectValidationError, helmRelease, helmValues, newApp, newPlatform, newStack, readStackOutput, refTo, resourceAt, resourcesOfType } from './helpers';
+import { addressOf, expectValidationError, helmRelease, helmValues, newApp, newPlatform, newStack, readStackOutput, refTo, resourceAt, resourcesOfType } from './helpers';
 
 describe('BackupPolicy', () => {
   let json: any;
@@ -11,6 +12,8 @@ describe('BackupPolicy', () => {
   let standard: any;
   let mission: any;
   let missionReport: any;
+  let relaxed: any;
+  let relaxedReport: any;
   beforeAll(() => {
     const app: App = newApp();
     const { stack, cloud, cluster } = newPlatform(newStack({}, app, 'test'));
@@ -27,10 +30,16 @@ describe('BackupPolicy', () => {
     const mCloud = new AwsCloud(m, 'Aws');
     new SecureBucket(m, 'Data', { cloud: mCloud, purpose: 'data' });
     new BackupPolicy(m, 'Backups', { cloud: mCloud });
+    const r = newStack({ recoveryObjective: RecoveryObjective.of({ rpo: Duration.hours(48), rto: Duration.hours(48), drRegion: 'us-west-2' }) }, app, 'relaxed');
+    const rPlatform = newPlatform(r);
+    rPlatform.cloud.newPostgresDatabase(r, 'Db', { purpose: 'features', databaseName: 'features', clients: rPlatform.cluster });
+    new SecureBucket(r, 'Data', { cloud: rPlatform.cloud, purpose: 'data' });
+    new BackupPolicy(r, 'Backups', { cloud: rPlatform.cloud });
     app.synth();
     ({ json, report } = readStackOutput(app.outdir, 'test'));
     standard = readStackOutput(app.outdir, 'standard').json;
     ({ json: mission, report: missionReport } = readStackOutput(app.outdir, 'mission'));
+    ({ json: relaxed, report: relaxedReport } = readStackOutput(app.outdir, 'relaxed'));
   });
 
   test('a vault per region, each with its own backup key and a governance lock', () => {
@@ -46,10 +55,10 @@ describe('BackupPolicy', () => {
     expect(resourcesOfType(standard, 'aws_backup_vault_lock_configuration').map((l) => l.changeable_for_days)).toEqual([3, 3]);
   });
 
-  test('businessCritical: hourly snapshots copied to the DR vault, no continuous rule', () => {
+  test('businessCritical: one daily snapshot rule with 60/180-minute windows, copied to the DR vault, no continuous rule', () => {
     const plan = resourceAt(json, 'aws_backup_plan', 'test/Backups/Plan/Plan');
     expect(plan.rule).toEqual([{
-      rule_name: 'snapshots-every-1h', schedule: 'cron(0 0/1 ? * * *)', start_window: 60, completion_window: 180,
+      rule_name: 'snapshots-every-24h', schedule: 'cron(0 3 ? * * *)', start_window: 60, completion_window: 180,
       target_vault_name: refTo(json, 'aws_backup_vault', 'test/Backups/Plan/Vault', 'name'),
       lifecycle: { delete_after: 35 },
       copy_action: [{ destination_vault_arn: refTo(json, 'aws_backup_vault', 'test/Backups/Plan/DrVault', 'arn'), lifecycle: { delete_after: 35 } }],
@@ -59,20 +68,35 @@ describe('BackupPolicy', () => {
   test('standard: one daily snapshot', () => {
     const [plan] = resourcesOfType(standard, 'aws_backup_plan');
     expect(plan.rule).toHaveLength(1);
-    expect(plan.rule[0]).toMatchObject({ rule_name: 'snapshots-every-24h', schedule: 'cron(0 3 ? * * *)' });
+    expect(plan.rule[0]).toMatchObject({ rule_name: 'snapshots-every-24h', schedule: 'cron(0 3 ? * * *)', start_window: 60, completion_window: 180 });
   });
 
-  test('missionCritical: a continuous rule besides hourly snapshots', () => {
-    const [plan] = resourcesOfType(mission, 'aws_backup_plan');
-    expect(plan.rule.map((r: any) => r.schedule)).toEqual(['cron(0 0/1 ? * * *)', 'cron(0 * ? * * *)']);
-    expect(plan.rule[1]).toMatchObject({ rule_name: 'continuous-point-in-time', enable_continuous_backup: true, lifecycle: { delete_after: 35 } });
+  test('missionCritical: still one daily snapshot rule, never hourly snapshots nor a continuous rule (it would take over RDS automated backups)', () => {
+    for (const j of [json, standard, mission, relaxed]) {
+      for (const plan of resourcesOfType(j, 'aws_backup_plan')) {
+        expect(plan.rule.map((r: any) => r.schedule)).toEqual(['cron(0 3 ? * * *)']);
+        expect(plan.rule.filter((r: any) => r.enable_continuous_backup !== undefined)).toEqual([]);
+      }
+    }
+    // The 15-minute RPO is met by the bucket's own replication, reported with the honest 28 h / 30 h of the backup copies.
     expect(missionReport.dataStores[0].protections).toEqual([
-      { mechanism: 'AWS Backup', rpoMinutes: 5, copyRegion: 'us-west-2', copyRpoMinutes: 60, retentionDays: 35 },
+      { mechanism: 'S3 cross-region replication (RTC 15 min)', rpoMinutes: 15, copyRegion: 'us-west-2', copyRpoMinutes: 15, retentionDays: 35 },
+      { mechanism: 'AWS Backup', rpoMinutes: 28 * 60, copyRegion: 'us-west-2', copyRpoMinutes: 30 * 60, retentionDays: 35 },
+    ]);
+  });
+
+  test('an RPO the daily copies meet (48 h): no S3 replication, no RDS backup replication, AWS Backup alone covers the stores', () => {
+    expect(resourcesOfType(relaxed, 'aws_s3_bucket_replication_configuration')).toEqual([]);
+    expect(resourcesOfType(relaxed, 'aws_db_instance_automated_backups_replication')).toEqual([]);
+    expect(resourcesOfType(relaxed, 'aws_s3_bucket').map((b) => b['//'].metadata.path).filter((p: string) => p.includes('Replica'))).toEqual([]);
+    expect(relaxedReport.dataStores.map((s: any) => [s.path, s.protections.map((p: any) => p.mechanism)])).toEqual([
+      ['relaxed/Db', ['RDS automated backups (point-in-time recovery)', 'AWS Backup']],
+      ['relaxed/Data', ['AWS Backup']],
     ]);
   });
 
   test('every rule has lifecycle.delete_after', () => {
-    for (const j of [json, standard, mission]) {
+    for (const j of [json, standard, mission, relaxed]) {
       for (const plan of resourcesOfType(j, 'aws_backup_plan')) {
         for (const rule of plan.rule) {
           expect(rule.lifecycle.delete_after).toBe(35);
@@ -108,13 +132,32 @@ describe('BackupPolicy', () => {
     expect(policy.Statement[1].Action).toContain('s3:PutObject');
   });
 
+  test('the Velero release waits for its Pod Identity association and policy (pods created earlier get no credentials)', () => {
+    expect(helmRelease(json, 'velero').depends_on).toEqual(expect.arrayContaining([
+      addressOf(json, 'aws_eks_pod_identity_association', 'test/Backups/VeleroIdentity/Association'),
+      addressOf(json, 'aws_iam_role_policy', 'test/Backups/VeleroIdentity/Policy'),
+    ]));
+  });
+
   test('the report records the protections', () => {
     const byPath = Object.fromEntries(report.dataStores.map((s: any) => [s.path, s]));
     expect(Object.keys(byPath)).toEqual(['test/Db', 'test/Backups/ClusterState', 'test/Late']);
-    expect(byPath['test/Backups/ClusterState']).toMatchObject({ kind: 'CLUSTER_STATE', protections: [{ mechanism: 'Velero', rpoMinutes: 60, copyRegion: 'us-west-2' }] });
-    expect(byPath['test/Db'].protections).toEqual([{ mechanism: 'AWS Backup', rpoMinutes: 60, copyRegion: 'us-west-2', copyRpoMinutes: 60, retentionDays: 35 }]);
+    // The Velero bucket is in the DR region, and the report says so.
+    expect(byPath['test/Backups/ClusterState']).toMatchObject({
+      kind: 'CLUSTER_STATE', protections: [{ mechanism: 'Velero (bucket in us-west-2)', rpoMinutes: 60, copyRegion: 'us-west-2', copyRpoMinutes: 60 }],
+    });
+    // Point-in-time recovery in the region, its logs replicated to the DR region, and the daily AWS Backup copies with both windows counted.
+    expect(byPath['test/Db'].protections).toEqual([
+      { mechanism: 'RDS automated backups (point-in-time recovery)', rpoMinutes: 5, copyRegion: 'us-east-1', copyRpoMinutes: 5, retentionDays: 35 },
+      { mechanism: 'RDS cross-region automated backup replication', rpoMinutes: 5, copyRegion: 'us-west-2', copyRpoMinutes: 15, retentionDays: 35 },
+      { mechanism: 'AWS Backup', rpoMinutes: 1680, copyRegion: 'us-west-2', copyRpoMinutes: 1800, retentionDays: 35 },
+    ]);
+    // A bucket in the primary region replicates by default because the 1 h RPO is shorter than the 30 h of the backup copies.
+    expect(byPath['test/Late'].protections.map((p: any) => p.mechanism)).toEqual(['S3 cross-region replication (RTC 15 min)', 'AWS Backup']);
     expect(report.components).toContainEqual(expect.objectContaining({
-      name: 'BackupPolicy', description: 'AWS Backup: snapshots every 1 h, copies to us-west-2, 35 days retention; Velero 1.18.1 for cluster state',
+      name: 'BackupPolicy',
+      description: 'AWS Backup: snapshots every 24 h (start window 60 min, completion window 180 min), copies to us-west-2, 35 days retention; ' +
+        'Velero 1.18.1 for cluster state, into a bucket in us-west-2',
     }));
   });
 });

@@ -1,13 +1,14 @@
 import { App } from 'cdktf';
 import { AwsCloud } from '../lib/aws/aws-cloud';
 import { BudgetAlerts, BudgetAlertsProps, BudgetScope } from '../lib/budget-alerts';
-import { expectValidationError, newApp, newStack, readStackOutput, refTo, resourceAt, resourcesOfType } from './helpers';
+import { addressOf, expectValidationError, newApp, newStack, readStackOutput, refTo, resourceAt, resourcesOfType } from './helpers';
 
 const EMAILS = ['ml-platform@example.com', 'finance+ml@example.org'];
 
 describe('BudgetAlerts', () => {
   let json: any;
   let report: any;
+  let markdown: string;
   let team: any;
   beforeAll(() => {
     const app: App = newApp();
@@ -19,7 +20,7 @@ describe('BudgetAlerts', () => {
       actualThresholdsPercent: [50], forecastThresholdsPercent: [90, 110], anomalyThresholdUsd: 250,
     });
     app.synth();
-    ({ json, report } = readStackOutput(app.outdir, 'test'));
+    ({ json, report, markdown } = readStackOutput(app.outdir, 'test'));
     team = readStackOutput(app.outdir, 'team').json;
   });
 
@@ -31,7 +32,8 @@ describe('BudgetAlerts', () => {
       name: 'fraud-prod-monthly', budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '2500.00', limit_unit: 'USD',
       cost_filter: [{ name: 'TagKeyValue', values: ['user:project$fraud'] }],
     });
-    expect(budget.depends_on).toHaveLength(4);
+    // Budgets checks it may publish to the topic when the notification is created: it waits for the topic policy.
+    expect(budget.depends_on).toEqual([addressOf(json, 'aws_sns_topic_policy', 'test/Budget/Budget/TopicPolicy')]);
   });
 
   test('ACTUAL and FORECASTED notifications to the emails and the topic', () => {
@@ -67,12 +69,31 @@ describe('BudgetAlerts', () => {
       subscriber: [{ type: 'SNS', address: topicArn() }],
       threshold_expression: { dimension: { key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE', match_options: ['GREATER_THAN_OR_EQUAL'], values: ['100'] } },
     });
+    expect(subscription.depends_on).toEqual([addressOf(json, 'aws_sns_topic_policy', 'test/Budget/Budget/TopicPolicy')]);
+    // Nothing waits for a tag activation any more.
+    expect(monitor.depends_on).toBeUndefined();
   });
 
-  test('the four cost allocation tags are activated', () => {
-    const tags = resourcesOfType(json, 'aws_ce_cost_allocation_tag');
-    expect(tags.map((t) => t.tag_key).sort()).toEqual(['cost-center', 'environment', 'project', 'team']);
-    expect(tags.every((t) => t.status === 'Active')).toBe(true);
+  test('no cost allocation tag is activated by the stack (it fails on a first deploy and its destroy deactivates account-wide tags)', () => {
+    for (const j of [json, team]) {
+      expect(j.resource.aws_ce_cost_allocation_tag).toBeUndefined();
+      expect(JSON.stringify(j)).not.toContain('aws_ce_cost_allocation_tag');
+    }
+  });
+
+  test('the report tells the operator how and where to activate the four cost allocation tags, after deploy', () => {
+    const steps = report.deploymentSteps.filter((s: any) => s.title === 'Activate the cost allocation tags');
+    expect(steps).toHaveLength(1);
+    const [step] = steps;
+    expect(step.phase).toBe('AFTER_DEPLOY');
+    expect(step.command).toBe('aws ce update-cost-allocation-tags-status --cost-allocation-tags-status ' +
+      'TagKey=cost-center,Status=Active TagKey=team,Status=Active TagKey=project,Status=Active TagKey=environment,Status=Active');
+    expect(step.detail).toMatch(/management \(payer\) account/);
+    expect(step.detail).toMatch(/24 hours/);
+    expect(markdown).toContain('## Operator steps');
+    expect(markdown).toContain('### After deploy');
+    expect(markdown).toContain('- **Activate the cost allocation tags.**');
+    expect(markdown).toContain('  aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=cost-center,Status=Active');
   });
 
   test('scope and thresholds are configurable', () => {

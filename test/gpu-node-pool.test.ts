@@ -14,7 +14,7 @@ describe('GpuNodePool', () => {
     new GpuNodePool(stack, 'Arm', { cluster, instanceType: 'g5g.xlarge', minSize: 1, maxSize: 3, diskSizeGiB: 100 });
     new GpuNodePool(stack, 'Shared', { cluster, instanceType: 'G6.XLARGE', timeSlicingReplicas: 4 });
     const other = newPlatform(newStack({}, app, 'mig'));
-    new GpuNodePool(other.stack, 'Big', { cluster: other.cluster, instanceType: 'p4d.24xlarge', migStrategy: MigStrategy.MIXED, capacityReservationId: 'cr-0123' });
+    new GpuNodePool(other.stack, 'Big', { cluster: other.cluster, instanceType: 'p4d.24xlarge', migStrategy: MigStrategy.MIXED, capacityReservationId: 'cr-0123456789abcdef0' });
     app.synth();
     ({ json, report } = readStackOutput(app.outdir, 'test'));
     mig = readStackOutput(app.outdir, 'mig').json;
@@ -48,7 +48,7 @@ describe('GpuNodePool', () => {
       expect(template.block_device_mappings[0].ebs).toMatchObject({ volume_size: size, volume_type: 'gp3', encrypted: 'true' });
     }
     expect(resourceAt(mig, 'aws_launch_template', 'mig/Big/NodeGroup/LaunchTemplate').capacity_reservation_specification)
-      .toEqual({ capacity_reservation_target: { capacity_reservation_id: 'cr-0123' } });
+      .toEqual({ capacity_reservation_target: { capacity_reservation_id: 'cr-0123456789abcdef0' } });
   });
 
   test('one GPU operator per cluster: driver and toolkit off, DCGM exporter on, time-slicing config rendered', () => {

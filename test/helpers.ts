@@ -198,3 +198,17 @@ export function leaves(node: any, at = ''): Array<[string, any]> {
   }
   return [[at, node]];
 }
+
+/**
+ * The Kubernetes objects of a ManifestChart release, read from its chart asset in the stack directory `dir`, with
+ * the chart's value placeholders replaced by the release's values (Terraform references) so tests see what Helm
+ * will apply.
+ */
+export function manifestObjects(dir: string, release: any): any[] {
+  const values = JSON.parse(release.values[0]);
+  const template = fs.readFileSync(path.join(dir, release.chart, 'templates', 'objects.yaml'), 'utf8');
+  const rendered = template
+    .replace(/\{\{ \.Values\.(v\d+) \| toJson \}\}/g, (_all, key: string) => JSON.stringify(values[key]))
+    .replace(/\{\{ "(\{\{|\}\})" \}\}/g, (_all, braces: string) => braces);
+  return rendered.split('\n---\n').map((doc) => JSON.parse(doc));
+}

@@ -2,7 +2,7 @@
  * Three constructs added to an EKS cluster that already runs, referenced by attributes, as a team that
  * already operates EKS would: experiment tracking, a GPU pool and backups.
  */
-import { App } from 'cdktf';
+import { App, TerraformOutput } from 'cdktf';
 import {
   AwsCloud, BackupPolicy, CostAllocation, Duration, EksCluster, ExperimentTracking, GpuNodePool, PlatformStack, RecoveryObjective,
 } from '../../lib';
@@ -30,7 +30,12 @@ export function buildCustomStack(app: App): PlatformStack {
     openIdConnectProviderArn: process.env.EKS_OIDC_PROVIDER_ARN,
     existingNamespaces: process.env.EKS_EXISTING_NAMESPACES?.split(','),
   });
-  new ExperimentTracking(stack, 'Tracking', { cluster, cloud, replicas: 1, databaseInstanceClass: 'db.t4g.medium' });
+  const tracking = new ExperimentTracking(stack, 'Tracking', { cluster, cloud, replicas: 1, databaseInstanceClass: 'db.t4g.medium' });
+  // What the team needs after deploy: `cdktf output`.
+  new TerraformOutput(stack, 'mlflow_url', { value: tracking.url }).overrideLogicalId('mlflow_url');
+  new TerraformOutput(stack, 'mlflow_port_forward_command', { value: tracking.portForwardCommand }).overrideLogicalId('mlflow_port_forward_command');
+  new TerraformOutput(stack, 'mlflow_admin_password_command', { value: tracking.adminPasswordCommand }).overrideLogicalId('mlflow_admin_password_command');
+  new TerraformOutput(stack, 'mlflow_artifact_bucket', { value: tracking.artifactStore.bucketName }).overrideLogicalId('mlflow_artifact_bucket');
   new GpuNodePool(stack, 'Gpus', { cluster, instanceType: 'g5.2xlarge', maxSize: 2 });
   new BackupPolicy(stack, 'Backups', { cloud, cluster });
   return stack;

@@ -9,9 +9,6 @@ import { BackupPlanOptions, IBackupPlan } from '../core/interfaces';
 import { AwsCloud, AwsRegionRole, KeyPurpose } from './aws-cloud';
 import { serviceTrustPolicy } from './iam-policy';
 
-/** Continuous backup (point-in-time recovery) keeps at most 35 days. */
-const MAX_CONTINUOUS_RETENTION_DAYS = 35;
-
 /** Properties of an {@link AwsBackupPlan}. */
 export interface AwsBackupPlanProps extends BackupPlanOptions {
   /** The cloud. */
@@ -20,8 +17,9 @@ export interface AwsBackupPlanProps extends BackupPlanOptions {
 
 /**
  * AWS Backup for the platform's stores: a vault in each region encrypted with its own key and locked, a plan
- * whose snapshot rule copies every recovery point to the DR vault (and a continuous rule when the RPO is under
- * an hour), and a selection of the given resources.
+ * whose snapshot rule copies every recovery point to the DR vault, and a selection of the given resources.
+ * No continuous rule: for RDS it would take over the instance's automated backups (and fight Terraform over
+ * their retention); stores keep point-in-time recovery themselves.
  */
 export class AwsBackupPlan extends Construct implements IBackupPlan {
   public readonly mechanism = 'AWS Backup';
@@ -43,20 +41,11 @@ export class AwsBackupPlan extends Construct implements IBackupPlan {
       ruleName: `snapshots-every-${props.snapshotIntervalHours}h`,
       targetVaultName: this.vault.name,
       schedule: props.snapshotSchedule,
-      startWindow: 60,
-      completionWindow: 180,
+      startWindow: props.startWindowMinutes,
+      completionWindow: props.completionWindowMinutes,
       lifecycle: { deleteAfter: retentionDays },
       copyAction: [{ destinationVaultArn: this.drVault.arn, lifecycle: { deleteAfter: retentionDays } }],
     }];
-    if (props.continuous) {
-      rules.push({
-        ruleName: 'continuous-point-in-time',
-        targetVaultName: this.vault.name,
-        schedule: 'cron(0 * ? * * *)',
-        enableContinuousBackup: true,
-        lifecycle: { deleteAfter: Math.min(retentionDays, MAX_CONTINUOUS_RETENTION_DAYS) },
-      });
-    }
     this.plan = new BackupPlan(this, 'Plan', { provider: cloud.provider, name: `${cloud.namePrefix}-platform`, rule: rules });
 
     const role = new IamRole(this, 'Role', {

@@ -356,7 +356,7 @@ export function checkImportedClusterAttributes(scope: IConstruct, attrs: Importe
     }
   }
   requireList(scope, 'privateSubnetIds', attrs.privateSubnetIds, { required: true, minLength: 1, example: "['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788']" });
-  attrs.privateSubnetIds.forEach((id, i) => checkPattern(scope, `privateSubnetIds[${i}]`, id, /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  (Array.isArray(attrs.privateSubnetIds) ? attrs.privateSubnetIds : []).forEach((id, i) => checkPattern(scope, `privateSubnetIds[${i}]`, id, /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
     'a subnet ID: "subnet-" and 8 or 17 hexadecimal digits'));
   checkPattern(scope, 'clusterSecurityGroupId', attrs.clusterSecurityGroupId, /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
     'a security group ID: "sg-" and 8 or 17 hexadecimal digits');
@@ -380,7 +380,7 @@ export function validateAwsCloudInput(scope: IConstruct, stack: IConstruct & { p
   checkAwsRegionPair(stack, stack.primaryRegion, stack.recoveryObjective.drRegion);
   const ids = props?.allowedAccountIds;
   requireList(scope, 'allowedAccountIds', ids, { minLength: 1, example: "['111122223333']" });
-  (ids ?? []).forEach((id, i) => checkAccountId(scope, `allowedAccountIds[${i}]`, id));
+  (Array.isArray(ids) ? ids : []).forEach((id, i) => checkAccountId(scope, `allowedAccountIds[${i}]`, id));
   if (Array.isArray(ids)) {
     checkUnique(scope, 'allowedAccountIds', ids);
   }

@@ -47,6 +47,8 @@ export class EksClusterAutoscaler extends Construct {
       chart,
       releaseName: 'cluster-autoscaler',
       namespace: 'kube-system',
+      // Pods started before the association get no AWS credentials.
+      dependsOn: identity.prerequisites,
       values: {
         cloudProvider: 'aws',
         awsRegion: cloud.primaryRegion,

@@ -12,6 +12,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Annotations, Fn, ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
+import { DeploymentPhase } from '../core/platform-report';
 import {
   GpuNodeGroupOptions, IGpuNodeGroup, IKubernetesCluster, IWorkloadIdentity, WorkloadIdentityOptions,
 } from '../core/interfaces';
@@ -407,7 +408,7 @@ export class EksCluster extends EksClusterBase {
       actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
       resources: [secretsKey.keyArn],
     });
-    addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource] });
+    addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource, ...ebsCsi.prerequisites] });
 
     [this.kubernetesProvider, this.helmProvider] = this._makeProviders(this.resource.endpoint, this.resource.certificateAuthority.get(0).data);
     if (props.clusterAutoscaler ?? true) {
@@ -416,6 +417,36 @@ export class EksCluster extends EksClusterBase {
     cloud.stack.addComponent({
       path: this.node.path, name: 'EksCluster',
       description: `EKS ${this.kubernetesVersion} "${this.clusterName}", ${access.publicAccess ? `public endpoint limited to ${access.publicCidrs.join(', ')}` : 'private endpoint'}`,
+    });
+    this.recordApiAccessSteps(access);
+  }
+
+  /**
+   * The same apply creates the cluster and installs Helm releases on it, so the machine running `cdktf deploy`
+   * must reach the API endpoint: say where from, in the report and at synth.
+   */
+  private recordApiAccessSteps(access: EndpointAccess): void {
+    const stack = this.cloud.stack;
+    const where = access.publicAccess
+      ? `from an address inside ${access.publicCidrs.join(', ')} (the public endpoint admits nothing else) or from inside the VPC`
+      : 'from inside the VPC or a network connected to it (VPN, peering, Transit Gateway), e.g. a CI runner in the private subnets: ' +
+        'the endpoint is private, and the Helm and Kubernetes providers talk to it during the same apply that creates the cluster';
+    stack.addDeploymentStep({
+      phase: DeploymentPhase.BEFORE_DEPLOY,
+      title: `Run cdktf deploy where the API of ${this.clusterName} is reachable`,
+      detail: `Run it ${where}. It needs the AWS CLI on the PATH (the providers authenticate with \`aws eks get-token\`) and ` +
+        'credentials of the identity that creates the cluster or of one listed in adminPrincipalArns.',
+    });
+    if (!access.publicAccess) {
+      Annotations.of(this).addWarning(`EKS cluster ${this.clusterName} has a private endpoint: cdktf deploy must run from inside the VPC ` +
+        '(or a connected network), because the same apply installs Helm releases on it. From a laptop, use ' +
+        "EndpointAccess.publicAndPrivate(['<your CIDR>']).");
+    }
+    stack.addDeploymentStep({
+      phase: DeploymentPhase.AFTER_DEPLOY,
+      title: `Point kubectl at ${this.clusterName}`,
+      detail: 'Writes a kubeconfig entry that authenticates with your AWS identity (it needs an EKS access entry: the creator and adminPrincipalArns have one).',
+      command: `aws eks update-kubeconfig --name ${this.clusterName} --region ${this.cloud.primaryRegion}`,
     });
   }
 }
@@ -523,7 +554,7 @@ function validateClusterInput(scope: Construct, props: EksClusterProps): void {
       "Use EndpointAccess.private() or EndpointAccess.publicAndPrivate(['203.0.113.0/24']).");
   }
   requireList(scope, 'adminPrincipalArns', props.adminPrincipalArns, { example: "['arn:aws:iam::111122223333:role/platform-admins']" });
-  (props.adminPrincipalArns ?? []).forEach((arn, i) => checkIamPrincipalArn(scope, `adminPrincipalArns[${i}]`, arn));
+  (Array.isArray(props.adminPrincipalArns) ? props.adminPrincipalArns : []).forEach((arn, i) => checkIamPrincipalArn(scope, `adminPrincipalArns[${i}]`, arn));
   if (Array.isArray(props.adminPrincipalArns)) {
     checkUnique(scope, 'adminPrincipalArns', props.adminPrincipalArns);
   }

@@ -11,6 +11,7 @@ import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bu
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { BackupSchedule } from '../core/backup-schedule';
 import { DataStoreKind } from '../core/data-store-registry';
 import { Duration } from '../core/duration';
 import { ValidationError } from '../core/errors';
@@ -43,7 +44,7 @@ export interface SecureBucketProps {
   /**
    * Replicate every object to a bucket in the DR region (S3 Replication Time Control, 15 minutes).
    *
-   * @default false
+   * @default - when the stack's RPO is shorter than what the daily backup copies achieve (28+ hours)
    */
   readonly replicateToDrRegion?: boolean;
   /**
@@ -173,7 +174,10 @@ export class SecureBucket extends Construct implements IObjectStore {
         region: this.region, backupServiceEligible: true,
       });
     }
-    if (props.replicateToDrRegion) {
+    // A primary-region store of a stack whose RPO is shorter than backup copies achieve replicates on its own.
+    const replicate = props.replicateToDrRegion
+      ?? (registered && regionRole === AwsRegionRole.PRIMARY && BackupSchedule.forRpo(cloud.stack.recoveryObjective.rpo).needsContinuousCopies);
+    if (replicate) {
       if (regionRole === AwsRegionRole.DR) {
         throw new ValidationError(this, 'replicateToDrRegion', true, 'cannot be set on a bucket that is already in the DR region',
           'Replicate a primary-region bucket instead.');
@@ -186,6 +190,17 @@ export class SecureBucket extends Construct implements IObjectStore {
           rpo: Duration.minutes(15), copyRegion: cloud.drRegion, copyRpo: Duration.minutes(15), retention: ro.retention,
         });
       }
+    }
+    PolicySuppressions.add(this, [{
+      id: 'CKV2_AWS_62', reason: 'Nothing in the platform consumes this bucket\'s object events, so a notification would have no destination.',
+    }]);
+    if (!replicate) {
+      PolicySuppressions.add(this, [{
+        id: 'CKV_AWS_144',
+        reason: props.isAccessLogBucket ? 'Access logs stay in the region they describe: each region has its own access-log bucket.'
+          : regionRole === AwsRegionRole.DR ? 'This bucket is in the DR region already, so it is not replicated again.'
+            : 'The recovery objective is met without S3 replication (AWS Backup copies it to the DR region); set replicateToDrRegion to replicate.',
+      }]);
     }
   }
 

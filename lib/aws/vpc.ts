@@ -13,6 +13,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { checkCidr, checkInteger, requireConstruct, requireProps } from '../core/validate';
 import { AwsCloud } from './aws-cloud';
 import { policyDocument, serviceTrustPolicy } from './iam-policy';
@@ -86,6 +87,11 @@ export class Vpc extends Construct {
     const azs = new DataAwsAvailabilityZones(this, 'Zones', {
       provider, state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
     });
+    PolicySuppressions.add(azs, [{
+      id: 'CKV_AWS_394',
+      reason: 'Subnets take the first zones of the sorted name list and AWS names new zones with later letters, so an added zone ' +
+        'comes last and the chosen zones stay the same.',
+    }]);
     const igw = new InternetGateway(this, 'InternetGateway', { provider, vpcId: this.vpcId });
     const publicRoutes = new RouteTable(this, 'PublicRoutes', { provider, vpcId: this.vpcId });
     new Route(this, 'PublicDefaultRoute', { provider, routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });

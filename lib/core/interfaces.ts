@@ -123,9 +123,9 @@ export interface ObjectStoreOptions {
    */
   readonly bucketName?: string;
   /**
-   * Replicate every object to the stack's DR region (instead of relying on backup copies).
+   * Replicate every object to a bucket in the DR region (S3 Replication Time Control, 15 minutes).
    *
-   * @default false
+   * @default - when the stack's RPO is shorter than what the daily backup copies achieve (28+ hours)
    */
   readonly replicateToDrRegion?: boolean;
   /**
@@ -270,8 +270,10 @@ export interface BackupPlanOptions {
   readonly snapshotIntervalHours: number;
   /** Cron expression for the snapshot rule. */
   readonly snapshotSchedule: string;
-  /** Whether to add a continuous-backup rule. */
-  readonly continuous: boolean;
+  /** Minutes a backup job may wait to start. */
+  readonly startWindowMinutes: number;
+  /** Minutes a started backup job has to complete. */
+  readonly completionWindowMinutes: number;
   /** Retention of recovery points. */
   readonly retention: Duration;
   /** Region the recovery points are copied to. */

@@ -125,8 +125,8 @@ export class PlatformStack extends TerraformStack {
 }
 
 /**
- * Proves at synth that every registered data store has a protection meeting the RPO and a copy outside the
- * primary region; returns one line per store that does not, naming it.
+ * Proves at synth that every registered data store has a protection meeting the RPO and a copy outside its
+ * region made within the RPO (backup windows included); returns one line per store that does not, naming it.
  */
 function uncoveredDataStores(stack: PlatformStack): string[] {
   const rpo = stack.recoveryObjective.rpo;
@@ -141,9 +141,13 @@ function uncoveredDataStores(stack: PlatformStack): string[] {
       errors.push(`data store ${store.path} (${store.purpose}) cannot meet the RPO of ${rpo}: its protections give ` +
         `${protections.map((p) => `${p.mechanism} every ${p.rpo}`).join(', ')}. Lower the backup interval or raise the RPO.`);
     }
-    if (!protections.some((p) => p.copyRegion !== store.region)) {
+    const copies = protections.filter((p) => p.copyRegion !== store.region);
+    if (copies.length === 0) {
       errors.push(`data store ${store.path} (${store.purpose}) has no copy outside its region ${store.region}: ` +
         `copy its backups or replicate it to ${stack.recoveryObjective.drRegion}.`);
+    } else if (!copies.some((p) => p.copyRpo.toMinutes() <= rpo.toMinutes())) {
+      errors.push(`data store ${store.path} (${store.purpose}) is copied to another region less often than the RPO of ${rpo}: ` +
+        `${copies.map((p) => `${p.mechanism} copies within ${p.copyRpo}`).join(', ')}. Enable continuous replication of the store, or raise the RPO.`);
     }
   }
   return errors;

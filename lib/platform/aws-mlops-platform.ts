@@ -1,3 +1,4 @@
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { checkCidr, checkEmails, checkInteger, checkUnique, checkUsdAmount, requireList, requireProps } from '../core/validate';
@@ -103,6 +104,24 @@ export class AwsMlopsPlatform extends Construct {
     this.gpuPools = pools.map((pool) => new GpuNodePool(this, pool.name, { ...pool, cluster: this.cluster }));
     this.backups = new BackupPolicy(this, 'Backups', { cloud, cluster: this.cluster });
     this.budget = new BudgetAlerts(this, 'Budget', { cloud, monthlyLimitUsd: props.monthlyBudgetUsd, emails: props.alertEmails });
+    this.addOutputs();
+  }
+
+  /** What a user needs after deploy, as `cdktf output` (names are stable: scripts read them). */
+  private addOutputs(): void {
+    const outputs: Array<[string, string, string]> = [
+      ['cluster_name', this.cluster.clusterName, 'EKS cluster name'],
+      ['kubeconfig_command', `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${this.cloud.primaryRegion}`, 'Writes a kubeconfig entry for the cluster'],
+      ['mlflow_url', this.tracking.url, 'MLflow tracking URL inside the cluster (no ingress)'],
+      ['mlflow_port_forward_command', this.tracking.portForwardCommand, 'Forwards http://localhost:5000 to MLflow'],
+      ['mlflow_admin_password_command', this.tracking.adminPasswordCommand, 'Prints the password of the MLflow admin user'],
+      ['mlflow_artifact_bucket', this.tracking.artifactStore.bucketName, 'S3 bucket of MLflow artifacts'],
+      ['model_bucket', this.registry.modelStore.bucketName, 'S3 bucket of model versions'],
+      ['model_image_repository_url', this.registry.imageRepository.repositoryUrl, 'ECR repository of serving images'],
+    ];
+    for (const [name, value, description] of outputs) {
+      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    }
   }
 }
 
@@ -130,9 +149,9 @@ function validatePlatformProps(scope: Construct, props: AwsMlopsPlatformProps): 
       "Use EndpointAccess.private() or EndpointAccess.publicAndPrivate(['203.0.113.0/24']).");
   }
   requireList(scope, 'adminPrincipalArns', props.adminPrincipalArns, { example: "['arn:aws:iam::111122223333:role/platform-admins']" });
-  (props.adminPrincipalArns ?? []).forEach((arn, i) => checkIamPrincipalArn(scope, `adminPrincipalArns[${i}]`, arn));
+  (Array.isArray(props.adminPrincipalArns) ? props.adminPrincipalArns : []).forEach((arn, i) => checkIamPrincipalArn(scope, `adminPrincipalArns[${i}]`, arn));
   requireList(scope, 'allowedAccountIds', props.allowedAccountIds, { minLength: 1, example: "['111122223333']" });
-  (props.allowedAccountIds ?? []).forEach((id, i) => checkAccountId(scope, `allowedAccountIds[${i}]`, id));
+  (Array.isArray(props.allowedAccountIds) ? props.allowedAccountIds : []).forEach((id, i) => checkAccountId(scope, `allowedAccountIds[${i}]`, id));
   checkCidr(scope, 'vpcCidr', props.vpcCidr, 16, 20);
   checkInteger(scope, 'modelObjectLockDays', props.modelObjectLockDays, 1, 36500);
   if (props.gpuPools !== undefined && !Array.isArray(props.gpuPools)) {

@@ -40,11 +40,13 @@ if [ "$synth" = 1 ]; then
 fi
 ls cdktf.out/stacks/*/cdk.tf.json >/dev/null 2>&1 || { echo "verify: FAILED: no stacks in cdktf.out/stacks"; exit 1; }
 echo "stacks: $(cd cdktf.out/stacks && ls -d */ | tr -d / | tr '\n' ' ')"
+echo "tool cache: $MLOPS_VERIFY_CACHE"
+echo "charts: ${MLOPS_CHARTS_DIR:+mirror $MLOPS_CHARTS_DIR}${MLOPS_CHARTS_DIR:-pulled from their repositories (MLOPS_CHARTS_DIR is unset)}"
 
 summaries=()
 status=0
 run_engine() {
-  local engine="$1" script="$2" t0 rc line
+  local engine="$1" script="$2" shape="$3" t0 rc line
   banner "$engine"
   t0=$(date +%s)
   if [ ! -f "$script" ]; then
@@ -54,7 +56,8 @@ run_engine() {
   fi
   bash "$script" "$root/cdktf.out" 2>&1 | tee "$logs/$engine.log"
   rc=${PIPESTATUS[0]}
-  line="$(grep -E "^$engine: " "$logs/$engine.log" | tail -1)"
+  # The summary line has a known shape; other "<engine>: ..." lines are progress.
+  line="$(grep -E "^$engine: .*$shape" "$logs/$engine.log" | tail -1)"
   [ -n "$line" ] || line="$engine: FAILED (exit $rc, no summary line)"
   if [ "$rc" -ne 0 ]; then
     status=1
@@ -65,9 +68,9 @@ run_engine() {
 
 for engine in ${engines//,/ }; do
   case "$engine" in
-    terraform) run_engine terraform scripts/verify/terraform/run.sh ;;
-    checkov) run_engine checkov scripts/verify/checkov/run.sh ;;
-    helm) run_engine helm scripts/verify/helm/run.sh ;;
+    terraform) run_engine terraform scripts/verify/terraform/run.sh 'stacks validated' ;;
+    checkov) run_engine checkov scripts/verify/checkov/run.sh ' passed, ' ;;
+    helm) run_engine helm scripts/verify/helm/run.sh 'releases rendered' ;;
     *) echo "unknown engine $engine"; exit 2 ;;
   esac
 done

@@ -45,7 +45,7 @@ describe('AwsCloud', () => {
     expect(dataSourcesOfType(json, 'aws_partition')).toHaveLength(1);
   });
 
-  test('keys rotate, have an alias, live in their region and never grant a wildcard principal', () => {
+  test('keys rotate, have an alias, live in their region, and a wildcard principal only ever comes with an aws:PrincipalArn condition', () => {
     const keys = resourcesOfType(json, 'aws_kms_key');
     expect(keys).toHaveLength(5);
     for (const key of keys) {
@@ -55,7 +55,11 @@ describe('AwsCloud', () => {
       expect(policy.Statement[0].Principal.AWS).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\}:iam::\$\{data\.aws_caller_identity\.[^}]+\}:root$/);
       for (const s of policy.Statement) {
         expect(s.Principal).not.toBe('*');
-        expect(JSON.stringify(s.Principal)).not.toContain('"*"');
+        if (JSON.stringify(s.Principal).includes('"*"')) {
+          expect(s.Principal).toEqual({ AWS: '*' });
+          expect(s.Condition.ArnEquals['aws:PrincipalArn']).toMatch(/:role\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling$/);
+          expect(s.Condition.StringEquals['kms:CallerAccount']).toMatch(/^\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/);
+        }
       }
     }
     expect(resourceAt(json, 'aws_kms_key', 'test/Aws/DrDataKey/Resource').provider).toBe('aws.dr');
@@ -72,6 +76,33 @@ describe('AwsCloud', () => {
     expect(notifications.Statement.filter((s: any) => s.Principal.Service).map((s: any) => s.Principal.Service)).toEqual(['budgets.amazonaws.com', 'costalerts.amazonaws.com']);
     const data = JSON.parse(resourceAt(json, 'aws_kms_key', 'test/Aws/PrimaryDataKey/Resource').policy);
     expect(data.Statement.map((s: any) => s.Sid)).toEqual(['AccountAdministersKeyThroughIam', 'AutoScalingUsesKeyForEbs', 'AutoScalingCreatesGrantsForEbs']);
+  });
+
+  test('the Auto Scaling service-linked role is named in a condition, never as a principal (KMS rejects a principal that does not exist yet)', () => {
+    const data = JSON.parse(resourceAt(json, 'aws_kms_key', 'test/Aws/PrimaryDataKey/Resource').policy);
+    const account = data.Statement[0].Principal.AWS.match(/iam::(\$\{[^}]+\}):root$/)[1];
+    const partition = data.Statement[0].Principal.AWS.match(/^arn:(\$\{[^}]+\}):/)[1];
+    const role = `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const onlyTheRole = { StringEquals: { 'kms:CallerAccount': account }, ArnEquals: { 'aws:PrincipalArn': role } };
+    expect(data.Statement[1]).toEqual({
+      Sid: 'AutoScalingUsesKeyForEbs', Effect: 'Allow', Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'], Resource: '*', Condition: onlyTheRole,
+    });
+    expect(data.Statement[2]).toEqual({
+      Sid: 'AutoScalingCreatesGrantsForEbs', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+      Condition: { ...onlyTheRole, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
+    for (const key of resourcesOfType(json, 'aws_kms_key')) {
+      for (const s of JSON.parse(key.policy).Statement) {
+        expect(JSON.stringify(s.Principal)).not.toContain('AWSServiceRoleForAutoScaling');
+      }
+    }
+  });
+
+  test('the DR-region data key has no Auto Scaling statement (node groups only run in the primary region)', () => {
+    const dr = JSON.parse(resourceAt(json, 'aws_kms_key', 'test/Aws/DrDataKey/Resource').policy);
+    expect(dr.Statement.map((s: any) => s.Sid)).toEqual(['AccountAdministersKeyThroughIam']);
+    expect(JSON.stringify(dr)).not.toContain('AutoScaling');
   });
 
   test('creating the cloud adds the AWS rule pack', () => {

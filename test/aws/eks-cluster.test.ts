@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { AwsCloud } from '../../lib/aws/aws-cloud';
 import { EksCluster, EndpointAccess } from '../../lib/aws/eks-cluster';
 import { Vpc } from '../../lib/aws/vpc';
+import { TEST_CA_DATA } from '../fuzz/fuzz-helpers';
 import { addressOf, expectValidationError, helmRelease, helmValues, newApp, newPlatform, newStack, providersOfType, readStackOutput, refTo, resourceAt, resourcesOfType } from '../helpers';
 
 const ADMINS = ['arn:aws:iam::123456789012:role/platform-admin', 'arn:aws:iam::123456789012:role/ci-deployer'];
@@ -175,7 +176,9 @@ describe('EksCluster validation', () => {
   test.each(['1.34', '1.29', '1.3', '2.0', 'latest', '1.35.1'])('kubernetesVersion %p is rejected', (kubernetesVersion) => {
     const error = expectValidationError(build({ kubernetesVersion }), 'test/Cluster', 'kubernetesVersion', /must be 1\.35 or newer/);
     expect(error.message).toContain(`(got "${kubernetesVersion}")`);
-    expect(error.message).toContain('Use "1.35": older versions leave standard support and extended support costs 6x per cluster hour.');
+    expect(error.message).toContain(/^1\.\d+$/.test(kubernetesVersion)
+      ? 'Use "1.35": older versions leave standard support and extended support costs 6x per cluster hour.'
+      : 'Use one of 1.35, 1.36');
   });
 
   test.each([['0.0.0.0/0', 0], ['::/0', 1]])('a public endpoint open to %p is rejected', (cidr, index) => {
@@ -207,16 +210,17 @@ describe('EksCluster validation', () => {
     const stack = newStack();
     const cloud = new AwsCloud(stack, 'Aws');
     const attrs = {
-      cloud, clusterName: 'existing', endpoint: 'https://ABC.gr7.us-east-1.eks.amazonaws.com', certificateAuthorityData: 'Q0E=',
-      privateSubnetIds: ['subnet-1'], clusterSecurityGroupId: 'sg-1', nodeRoleArn: 'arn:aws:iam::1:role/nodes',
+      cloud, clusterName: 'existing', endpoint: 'https://ABC.gr7.us-east-1.eks.amazonaws.com', certificateAuthorityData: TEST_CA_DATA,
+      privateSubnetIds: ['subnet-0a1b2c3d'], clusterSecurityGroupId: 'sg-0123456789abcdef0', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
+      installPodIdentityAgent: false,
     };
     expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'A', { ...attrs, privateSubnetIds: [] }), 'test/A', 'privateSubnetIds',
       /is required to reference an existing cluster/);
-    expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'B', { ...attrs, endpoint: '' }), 'test/B', 'endpoint', /is required/);
+    expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'B', { ...attrs, endpoint: '' }), 'test/B', 'endpoint', /is not valid/);
     expectValidationError(() => EksCluster.fromClusterAttributes(stack, 'C', { ...attrs, endpoint: 'http://insecure' }), 'test/C', 'endpoint',
       /is not valid: an https:\/\/ URL/);
     const imported = EksCluster.fromClusterAttributes(stack, 'D', attrs);
     expect(imported.clusterName).toBe('existing');
-    expect(imported.clusterSecurityGroupId).toBe('sg-1');
+    expect(imported.clusterSecurityGroupId).toBe('sg-0123456789abcdef0');
   });
 });

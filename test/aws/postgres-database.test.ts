@@ -3,7 +3,9 @@ import { PostgresDatabase } from '../../lib/aws/postgres-database';
 import { BackupPolicy } from '../../lib/backup-policy';
 import { Duration } from '../../lib/core/duration';
 import { RecoveryObjective } from '../../lib/core/recovery-objective';
-import { expectValidationError, newApp, newPlatform, newStack, readStackOutput, refTo, resourceAt, resourcesOfType } from '../helpers';
+import {
+  addressOf, expectValidationError, helmRelease, leaves, manifestObjects, newApp, newPlatform, newStack, readStackOutput, refTo, resourceAt, resourcesOfType, synthStack,
+} from '../helpers';
 
 describe('PostgresDatabase', () => {
   let json: any;
@@ -41,7 +43,6 @@ describe('PostgresDatabase', () => {
       kms_key_id: dataKey(),
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'fraud-prod-features-final',
       backup_retention_period: 35,
       delete_automated_backups: false,
       monitoring_interval: 60,
@@ -61,6 +62,15 @@ describe('PostgresDatabase', () => {
       tags: { purpose: 'features' },
     });
     expect(instance().backup_retention_period).toBeGreaterThanOrEqual(7);
+  });
+
+  test('the final snapshot is stamped with the creation time and then ignored, so a re-created instance never collides with it', () => {
+    expect(instance().final_snapshot_identifier).toBe('fraud-prod-features-final-${formatdate("YYYYMMDDhhmmss", timestamp())}');
+    expect(instance().lifecycle).toEqual({ ignore_changes: ['final_snapshot_identifier'] });
+  });
+
+  test('the instance waits for the monitoring role\'s policy attachment (else "IAM role ARN value is invalid")', () => {
+    expect(instance().depends_on).toContain(addressOf(json, 'aws_iam_role_policy_attachment', 'test/Db/MonitoringPolicy'));
   });
 
   test('Terraform never holds the master password', () => {
@@ -112,11 +122,162 @@ describe('PostgresDatabase', () => {
     expect(db).toMatchObject({ engine_version: '16.4', allocated_storage: 600, max_allocated_storage: 600 });
   });
 
-  test('the database is registered and covered by AWS Backup with a DR copy', () => {
+  test('the database is registered with point-in-time recovery, its replication to the DR region and AWS Backup', () => {
     expect(report.dataStores).toEqual([{
       path: 'test/Db', kind: 'DATABASE', purpose: 'features', region: 'us-east-1',
-      protections: [{ mechanism: 'AWS Backup', rpoMinutes: 60, copyRegion: 'us-west-2', copyRpoMinutes: 60, retentionDays: 35 }],
+      protections: [
+        { mechanism: 'RDS automated backups (point-in-time recovery)', rpoMinutes: 5, copyRegion: 'us-east-1', copyRpoMinutes: 5, retentionDays: 35 },
+        { mechanism: 'RDS cross-region automated backup replication', rpoMinutes: 5, copyRegion: 'us-west-2', copyRpoMinutes: 15, retentionDays: 35 },
+        { mechanism: 'AWS Backup', rpoMinutes: 28 * 60, copyRegion: 'us-west-2', copyRpoMinutes: 30 * 60, retentionDays: 35 },
+      ],
     }]);
+  });
+
+  test('an RPO shorter than the backup copies replicates the automated backups to the DR region with the DR data key', () => {
+    expect(resourceAt(json, 'aws_db_instance_automated_backups_replication', 'test/Db/BackupReplication')).toMatchObject({
+      provider: 'aws.dr',
+      source_db_instance_arn: refTo(json, 'aws_db_instance', 'test/Db/Resource', 'arn'),
+      kms_key_id: refTo(json, 'aws_kms_key', 'test/Aws/DrDataKey/Resource', 'arn'),
+      retention_period: 35,
+    });
+    expect(resourceAt(shortRetention, 'aws_db_instance_automated_backups_replication', 'short/Db/BackupReplication').retention_period).toBe(7);
+  });
+
+  test('an RPO the daily backup copies meet (48 h): no automated backup replication', () => {
+    const app = newApp();
+    const { stack, cloud, cluster } = newPlatform(newStack({
+      recoveryObjective: RecoveryObjective.of({ rpo: Duration.hours(48), rto: Duration.hours(48), drRegion: 'us-west-2' }),
+    }, app, 'relaxed'));
+    new BackupPolicy(stack, 'Backups', { cloud });
+    const db = new PostgresDatabase(stack, 'Db', { cloud, purpose: 'features', databaseName: 'features', clients: cluster });
+    expect(db.backupReplication).toBeUndefined();
+    const out = synthStack(stack);
+    expect(resourcesOfType(out.json, 'aws_db_instance_automated_backups_replication')).toEqual([]);
+    expect(out.report.dataStores[0].protections.map((p: any) => p.mechanism)).toEqual(['RDS automated backups (point-in-time recovery)', 'AWS Backup']);
+  });
+});
+
+describe('PostgresDatabase.addApplicationRole', () => {
+  let json: any;
+  let report: any;
+  let dir: string;
+  beforeAll(() => {
+    const { stack, cloud, cluster } = newPlatform();
+    new BackupPolicy(stack, 'Backups', { cloud });
+    const db = cloud.newPostgresDatabase(stack, 'Db', { purpose: 'features', databaseName: 'features', clients: cluster });
+    const credentials = db.addApplicationRole(stack, 'AppRole', {
+      cluster, namespace: 'features', roleName: 'feast', databases: ['feast', 'feast_registry'], secretName: 'feast-db',
+    });
+    expect(credentials).toMatchObject({ secretName: 'feast-db', usernameKey: 'username', passwordKey: 'password' });
+    expect(credentials.prerequisites).toHaveLength(2);
+    ({ json, report, dir } = synthStack(stack));
+  });
+
+  const secretArn = () => refTo(json, 'aws_secretsmanager_secret', 'test/AppRole/Secret', 'arn');
+  const masterSecretArn = () => '${' + refTo(json, 'aws_db_instance', 'test/Db/Resource', 'master_user_secret').slice(2, -1) + '[0].secret_arn}';
+
+  test('a secret of its own, on the data key, replicated to the DR region with the DR data key', () => {
+    expect(resourceAt(json, 'aws_secretsmanager_secret', 'test/AppRole/Secret')).toMatchObject({
+      provider: 'aws', name_prefix: 'fraud-prod-features/feast-', recovery_window_in_days: 30,
+      kms_key_id: refTo(json, 'aws_kms_key', 'test/Aws/PrimaryDataKey/Resource', 'arn'),
+      replica: [{ region: 'us-west-2', kms_key_id: refTo(json, 'aws_kms_key', 'test/Aws/DrDataKey/Resource', 'arn') }],
+    });
+  });
+
+  test('no rotation (pods read the password once), and the suppressed CKV2_AWS_57 says why', () => {
+    expect(resourcesOfType(json, 'aws_secretsmanager_secret_rotation')).toEqual([]);
+    const finding = report.policy.findings.find((f: any) => f.ruleId === 'CKV2_AWS_57' && f.constructPath === 'test/AppRole/Secret');
+    expect(finding.suppressedBecause).toMatch(/read the password once at start/);
+    expect(report.policy.errors).toBe(0);
+  });
+
+  test('the password comes from an ephemeral generator (letters and digits only) and is written write-only: never in state', () => {
+    const generators = json.ephemeral.aws_secretsmanager_random_password;
+    expect(Object.keys(generators)).toHaveLength(1);
+    const [[name, generator]] = Object.entries<any>(generators);
+    expect(generator).toEqual({ provider: 'aws', password_length: 40, exclude_punctuation: true, include_space: false });
+    const version = resourceAt(json, 'aws_secretsmanager_secret_version', 'test/AppRole/Value');
+    expect(version.secret_id).toBe(refTo(json, 'aws_secretsmanager_secret', 'test/AppRole/Secret', 'id'));
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo_version).toBe(1);
+    expect(version.secret_string_wo).toBe(
+      `\${jsonencode({ username = "feast", password = ephemeral.aws_secretsmanager_random_password.${name}.random_password })}`);
+    expect(resourcesOfType(json, 'random_password')).toEqual([]);
+  });
+
+  test('a bootstrap Job in db-admin creates the role and its databases, and the release waits for it to complete', () => {
+    const bootstrap = helmRelease(json, 'feast-role-bootstrap');
+    expect(bootstrap).toMatchObject({ namespace: 'db-admin', wait: true, wait_for_jobs: true, atomic: true });
+    expect(bootstrap.depends_on).toEqual(expect.arrayContaining([
+      addressOf(json, 'helm_release', 'test/AppRole/AdminSecrets/Chart/Resource'), addressOf(json, 'aws_db_instance', 'test/Db/Resource'),
+    ]));
+    const [job] = manifestObjects(dir, bootstrap);
+    expect(job).toMatchObject({ apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: 'db-admin' } });
+    const pod = job.spec.template.spec;
+    // Pod Security "restricted" (the namespace enforces it).
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const [container] = pod.containers;
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      PGHOST: refTo(json, 'aws_db_instance', 'test/Db/Resource', 'address'), PGSSLMODE: 'require', APP_ROLE: 'feast', APP_DATABASES: 'feast feast_registry',
+      PGUSER: { secretKeyRef: { name: 'feast-master', key: 'username' } },
+      PGPASSWORD: { secretKeyRef: { name: 'feast-master', key: 'password' } },
+      APP_PASSWORD: { secretKeyRef: { name: 'feast-login', key: 'password' } },
+    });
+    // The role gets LOGIN and nothing else, and owns its databases.
+    expect(container.command[2]).toContain('NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS');
+    expect(container.command[2]).toContain('CREATE DATABASE %I OWNER %I');
+  });
+
+  test('the master credentials reach only the db-admin namespace, the role\'s credentials only the application namespace', () => {
+    const admin = helmRelease(json, 'fraud-prod-features-feast');
+    expect(admin.namespace).toBe('db-admin');
+    const adminObjects = manifestObjects(dir, admin);
+    expect(adminObjects.filter((o) => o.kind === 'ExternalSecret').map((o) => [o.metadata.name, o.spec.data[0].remoteRef.key])).toEqual([
+      ['feast-master', masterSecretArn()], ['feast-login', secretArn()],
+    ]);
+    const app = helmRelease(json, 'feast-db-store');
+    expect(app.namespace).toBe('features');
+    const appObjects = manifestObjects(dir, app);
+    const externalSecrets = appObjects.filter((o) => o.kind === 'ExternalSecret');
+    expect(externalSecrets).toHaveLength(1);
+    expect(externalSecrets[0].spec.data).toEqual([
+      { secretKey: 'username', remoteRef: { key: secretArn(), property: 'username' } },
+      { secretKey: 'password', remoteRef: { key: secretArn(), property: 'password' } },
+    ]);
+    expect(JSON.stringify(appObjects)).not.toContain('master_user_secret');
+    // The application's store may read its login secret and nothing else.
+    const appPolicy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/AppRole/AppSecrets/Policy').policy);
+    expect(appPolicy.Statement[0]).toEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArn() });
+    const adminPolicy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/AppRole/AdminSecrets/Policy').policy);
+    expect(adminPolicy.Statement[0].Resource).toEqual([masterSecretArn(), secretArn()]);
+  });
+
+  test('no literal password anywhere', () => {
+    for (const [key, value] of leaves(json)) {
+      if (/password/i.test(key) && typeof value === 'string') {
+        expect(value).toMatch(/\$\{|^password$|^\.\/assets\//);
+      }
+    }
+  });
+});
+
+describe('PostgresDatabase.addApplicationRole validation', () => {
+  function build(options: any) {
+    const { stack, cloud, cluster } = newPlatform();
+    const db = cloud.newPostgresDatabase(stack, 'Db', { purpose: 'features', databaseName: 'features', clients: cluster });
+    return () => db.addApplicationRole(stack, 'AppRole', { cluster, namespace: 'features', roleName: 'feast', databases: ['feast'], secretName: 'feast-db', ...options });
+  }
+
+  test.each(['Feast', '1feast', 'feast-role', ''])('roleName %p is rejected', (roleName) => {
+    expectValidationError(build({ roleName }), 'test/AppRole', 'roleName', /is not valid: a lower-case PostgreSQL identifier/);
+  });
+
+  test('databases must list at least one lower-case identifier', () => {
+    expectValidationError(build({ databases: [] }), 'test/AppRole', 'databases', /must list at least one database/);
+    expectValidationError(build({ databases: ['ok', 'Not-OK'] }), 'test/AppRole', 'databases[1]', /is not valid: a lower-case PostgreSQL identifier/);
   });
 });
 

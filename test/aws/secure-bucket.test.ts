@@ -2,6 +2,8 @@ import { AwsCloud, AwsRegionRole } from '../../lib/aws/aws-cloud';
 import { PodIdentity } from '../../lib/aws/pod-identity';
 import { SecureBucket } from '../../lib/aws/secure-bucket';
 import { BackupPolicy } from '../../lib/backup-policy';
+import { Duration } from '../../lib/core/duration';
+import { RecoveryObjective } from '../../lib/core/recovery-objective';
 import {
   SynthResult, expectValidationError, leaves, newStack, refTo, resourceAt, resourcesOfType, synthStack,
 } from '../helpers';
@@ -13,12 +15,13 @@ describe('SecureBucket', () => {
   let out: SynthResult;
   let json: any;
   beforeAll(() => {
-    const stack = newStack();
+    // An RPO the daily backup copies meet (30 h or more), so only the buckets that ask for it replicate.
+    const stack = newStack({ recoveryObjective: RecoveryObjective.of({ rpo: Duration.hours(48), rto: Duration.hours(48), drRegion: 'us-west-2' }) });
     const cloud = new AwsCloud(stack, 'Aws');
     new BackupPolicy(stack, 'Backups', { cloud });
     const data = new SecureBucket(stack, 'Data', { cloud, purpose: 'datasets', bucketName: 'acme-datasets-prod' });
     const replicated = new SecureBucket(stack, 'Replicated', { cloud, purpose: 'models', replicateToDrRegion: true });
-    new SecureBucket(stack, 'Locked', { cloud, purpose: 'audit', objectLockDays: 30, noncurrentVersionExpirationDays: 400 });
+    new SecureBucket(stack, 'Locked', { cloud, purpose: 'audit', objectLockDays: 30, noncurrentVersionExpirationDays: 400, replicateToDrRegion: true });
     const reader = new PodIdentity(stack, 'Reader', { cloud, clusterName: 'c', namespace: 'serving', serviceAccountName: 'reader' });
     const writer = new PodIdentity(stack, 'Writer', { cloud, clusterName: 'c', namespace: 'training', serviceAccountName: 'writer' });
     data.grantRead(reader);
@@ -105,7 +108,7 @@ describe('SecureBucket', () => {
     expect(policy.Statement[1].Principal).toEqual({ Service: 'logging.s3.amazonaws.com' });
     expect(resourcesOfType(json, 'aws_s3_bucket_logging').filter((l) => l['//'].metadata.path.includes('AccessLogs/'))).toEqual([]);
     const suppressed = out.report.policy.findings.filter((f: any) => f.constructPath === 'test/Aws/PrimaryAccessLogs/Resource');
-    expect(suppressed.map((f: any) => f.ruleId).sort()).toEqual(['CKV_AWS_145', 'CKV_AWS_18']);
+    expect(suppressed.map((f: any) => f.ruleId).sort()).toEqual(['CKV2_AWS_62', 'CKV_AWS_144', 'CKV_AWS_145', 'CKV_AWS_18']);
     expect(suppressed.every((f: any) => f.suppressedBecause.length >= 10)).toBe(true);
     expect(out.report.policy.errors).toBe(0);
   });
@@ -129,8 +132,8 @@ describe('SecureBucket', () => {
 
   test('a replication configuration replicates everything to the replica with RTC', () => {
     const configs = resourcesOfType(json, 'aws_s3_bucket_replication_configuration');
-    expect(configs).toHaveLength(1);
-    const config = configs[0];
+    expect(configs.map((c) => c['//'].metadata.path).sort()).toEqual(['test/Locked/Replication', 'test/Replicated/Replication']);
+    const config = resourceAt(json, 'aws_s3_bucket_replication_configuration', 'test/Replicated/Replication');
     expect(config.provider).toBe('aws');
     expect(config.bucket).toBe(refTo(json, 'aws_s3_bucket', bucketPath('Replicated'), 'id'));
     expect(config.role).toBe(refTo(json, 'aws_iam_role', 'test/Replicated/ReplicationRole', 'arn'));
@@ -157,6 +160,20 @@ describe('SecureBucket', () => {
     expect(policy.Statement).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: refTo(json, 'aws_kms_key', 'test/Aws/PrimaryDataKey/Resource', 'arn') });
     const trust = JSON.parse(resourceAt(json, 'aws_iam_role', 'test/Replicated/ReplicationRole').assume_role_policy);
     expect(trust.Statement[0].Principal).toEqual({ Service: 's3.amazonaws.com' });
+    const sourceArn = refTo(json, 'aws_s3_bucket', bucketPath('Replicated'), 'arn');
+    expect(policy.Statement).toContainEqual({
+      Effect: 'Allow', Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], Resource: `${sourceArn}/*`,
+    });
+  });
+
+  test('an object-locked bucket\'s replication may also read retention and legal hold (without them locked versions never replicate)', () => {
+    const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/Locked/ReplicationPolicy').policy);
+    const sourceArn = refTo(json, 'aws_s3_bucket', bucketPath('Locked'), 'arn');
+    expect(policy.Statement).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+      Resource: `${sourceArn}/*`,
+    });
   });
 
   test('registered buckets and their protections appear in the report; replicas and log buckets do not', () => {
@@ -174,10 +191,13 @@ describe('SecureBucket', () => {
 
   test('object lock is enabled on the bucket with a governance default retention', () => {
     expect(resourceAt(json, 'aws_s3_bucket', bucketPath('Locked')).object_lock_enabled).toBe(true);
-    const lock = resourcesOfType(json, 'aws_s3_bucket_object_lock_configuration');
-    expect(lock).toHaveLength(1);
-    expect(lock[0].rule).toEqual({ default_retention: { mode: 'GOVERNANCE', days: 30 } });
-    expect(lock[0].bucket).toBe(refTo(json, 'aws_s3_bucket', bucketPath('Locked'), 'id'));
+    const lock = resourceAt(json, 'aws_s3_bucket_object_lock_configuration', 'test/Locked/ObjectLock');
+    expect(lock.rule).toEqual({ default_retention: { mode: 'GOVERNANCE', days: 30 } });
+    expect(lock.bucket).toBe(refTo(json, 'aws_s3_bucket', bucketPath('Locked'), 'id'));
+    // The replica of a locked bucket is locked the same way, in the DR region.
+    expect(resourceAt(json, 'aws_s3_bucket_object_lock_configuration', 'test/Locked/Replica/ObjectLock'))
+      .toMatchObject({ provider: 'aws.dr', rule: { default_retention: { mode: 'GOVERNANCE', days: 30 } } });
+    expect(resourcesOfType(json, 'aws_s3_bucket_object_lock_configuration')).toHaveLength(2);
   });
 
   test('grantRead gives list and read on the bucket and decrypt on its key', () => {
@@ -197,6 +217,27 @@ describe('SecureBucket', () => {
       Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: `${arn}/*`,
     });
     expect(policy.Statement[2].Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+});
+
+describe('SecureBucket replication by default', () => {
+  test('at a 1 h RPO (shorter than the 30 h of the daily backup copies) a primary-region bucket replicates to the DR region unasked', () => {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    const bucket = new SecureBucket(stack, 'Data', { cloud, purpose: 'datasets' });
+    const inDr = new SecureBucket(stack, 'InDr', { cloud, purpose: 'dr-only', region: AwsRegionRole.DR });
+    const optedOut = new SecureBucket(stack, 'OptedOut', { cloud, purpose: 'scratch', replicateToDrRegion: false });
+    expect(bucket.replica?.region).toBe('us-west-2');
+    expect(inDr.replica).toBeUndefined();
+    expect(optedOut.replica).toBeUndefined();
+  });
+
+  test('the access-log buckets never replicate', () => {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    new SecureBucket(stack, 'Data', { cloud, purpose: 'datasets' });
+    const { json } = synthStack(stack);
+    expect(resourcesOfType(json, 'aws_s3_bucket_replication_configuration').map((c) => c['//'].metadata.path)).toEqual(['test/Data/Replication']);
   });
 });
 

@@ -2,64 +2,68 @@ import * as fc from 'fast-check';
 import { BackupSchedule } from '../../lib/core/backup-schedule';
 import { Duration } from '../../lib/core/duration';
 
-const CRON = /^cron\(0 (0\/(1|2|3|4|6|8|12)|3) \? \* \* \*\)$/;
+/** Daily snapshot (24 h) + 60 min start window + 180 min completion window. */
+const SNAPSHOT_RPO_MINUTES = 24 * 60 + 60 + 180;
+/** The snapshot RPO + the 120 min budget for the cross-region copy. */
+const COPY_RPO_MINUTES = SNAPSHOT_RPO_MINUTES + 120;
 
 describe('BackupSchedule.forRpo', () => {
-  test.each([
-    // rpo in minutes, interval hours, continuous, cron
-    [5, 1, true, 'cron(0 0/1 ? * * *)'],
-    [15, 1, true, 'cron(0 0/1 ? * * *)'],
-    [59, 1, true, 'cron(0 0/1 ? * * *)'],
-    [60, 1, false, 'cron(0 0/1 ? * * *)'],
-    [90, 1, false, 'cron(0 0/1 ? * * *)'],
-    [120, 2, false, 'cron(0 0/2 ? * * *)'],
-    [180, 3, false, 'cron(0 0/3 ? * * *)'],
-    [240, 4, false, 'cron(0 0/4 ? * * *)'],
-    [300, 4, false, 'cron(0 0/4 ? * * *)'],
-    [360, 6, false, 'cron(0 0/6 ? * * *)'],
-    [420, 6, false, 'cron(0 0/6 ? * * *)'],
-    [480, 8, false, 'cron(0 0/8 ? * * *)'],
-    [660, 8, false, 'cron(0 0/8 ? * * *)'],
-    [720, 12, false, 'cron(0 0/12 ? * * *)'],
-    [23 * 60, 12, false, 'cron(0 0/12 ? * * *)'],
-    [24 * 60, 24, false, 'cron(0 3 ? * * *)'],
-    [48 * 60, 24, false, 'cron(0 3 ? * * *)'],
-    [7 * 24 * 60, 24, false, 'cron(0 3 ? * * *)'],
-  ])('RPO %p min -> every %p h, continuous %p, %p', (rpoMinutes, hours, continuous, cron) => {
+  test.each([5, 15, 60, 6 * 60, 24 * 60, 48 * 60, 7 * 24 * 60])('RPO %p min -> one daily snapshot at 03:00 UTC with 60/180-minute windows', (rpoMinutes) => {
     const schedule = BackupSchedule.forRpo(Duration.minutes(rpoMinutes));
-    expect(schedule.snapshotIntervalHours).toBe(hours);
-    expect(schedule.continuous).toBe(continuous);
-    expect(schedule.cronExpression).toBe(cron);
-    expect(schedule.effectiveRpo.toMinutes()).toBe(continuous ? 5 : hours * 60);
+    expect(schedule.snapshotIntervalHours).toBe(24);
+    expect(schedule.cronExpression).toBe('cron(0 3 ? * * *)');
+    expect(schedule.startWindowMinutes).toBe(60);
+    expect(schedule.completionWindowMinutes).toBe(180);
+  });
+
+  test('the achieved RPO counts both job windows, and the copy adds its budget: 28 h and 30 h', () => {
+    const schedule = BackupSchedule.forRpo(Duration.hours(1));
+    expect(schedule.snapshotRpo.toMinutes()).toBe(SNAPSHOT_RPO_MINUTES);
+    expect(schedule.snapshotRpo.toHours()).toBe(28);
+    expect(schedule.copyRpo.toMinutes()).toBe(COPY_RPO_MINUTES);
+    expect(schedule.copyRpo.toHours()).toBe(30);
+  });
+
+  test.each([
+    // rpo in minutes, needs continuous copies
+    [5, true],
+    [15, true],
+    [60, true],
+    [24 * 60, true],
+    [28 * 60, true],
+    [COPY_RPO_MINUTES - 1, true],
+    [COPY_RPO_MINUTES, false],
+    [48 * 60, false],
+    [7 * 24 * 60, false],
+  ])('RPO %p min -> needsContinuousCopies %p', (rpoMinutes, needed) => {
+    expect(BackupSchedule.forRpo(Duration.minutes(rpoMinutes)).needsContinuousCopies).toBe(needed);
   });
 
   test('the same RPO in different units gives the same schedule', () => {
-    for (const [a, b] of [[Duration.hours(1), Duration.minutes(60)], [Duration.days(1), Duration.hours(24)], [Duration.hours(6), Duration.minutes(360)]]) {
-      expect(BackupSchedule.forRpo(a)).toEqual(BackupSchedule.forRpo(b));
+    for (const [a, b] of [[Duration.hours(1), Duration.minutes(60)], [Duration.days(1), Duration.hours(24)], [Duration.hours(30), Duration.minutes(1800)]]) {
+      const [x, y] = [BackupSchedule.forRpo(a), BackupSchedule.forRpo(b)];
+      expect(x.needsContinuousCopies).toBe(y.needsContinuousCopies);
+      expect(x.snapshotRpo.toMinutes()).toBe(y.snapshotRpo.toMinutes());
+      expect(x.copyRpo.toMinutes()).toBe(y.copyRpo.toMinutes());
+      expect(x.cronExpression).toBe(y.cronExpression);
     }
   });
 
-  test('for every RPO from 5 minutes to 60 days the schedule meets the RPO', () => {
+  test('for every RPO from 5 minutes to 60 days: continuous copies are asked for exactly when the backup copies are too late', () => {
     fc.assert(fc.property(fc.integer({ min: 5, max: 60 * 24 * 60 }), (rpoMinutes) => {
       const schedule = BackupSchedule.forRpo(Duration.minutes(rpoMinutes));
-      expect(24 % schedule.snapshotIntervalHours).toBe(0);
-      expect(schedule.effectiveRpo.toMinutes()).toBeLessThanOrEqual(rpoMinutes);
-      expect(schedule.continuous).toBe(rpoMinutes < 60);
-      if (!schedule.continuous) {
-        // interval <= RPO, and it is the longest interval dividing a day that does.
-        expect(schedule.snapshotIntervalHours * 60).toBeLessThanOrEqual(rpoMinutes);
-        const next = [1, 2, 3, 4, 6, 8, 12, 24].find((h) => h > schedule.snapshotIntervalHours);
-        if (next !== undefined) {
-          expect(next * 60).toBeGreaterThan(rpoMinutes);
-        }
+      // Never an hourly snapshot schedule again (that was ~840 recovery points per region at 35 days).
+      expect(schedule.snapshotIntervalHours).toBe(24);
+      expect(schedule.needsContinuousCopies).toBe(rpoMinutes < schedule.copyRpo.toMinutes());
+      if (!schedule.needsContinuousCopies) {
+        expect(schedule.copyRpo.toMinutes()).toBeLessThanOrEqual(rpoMinutes);
+        expect(schedule.snapshotRpo.toMinutes()).toBeLessThanOrEqual(rpoMinutes);
       }
-      expect(schedule.cronExpression).toMatch(CRON);
     }), { numRuns: 500 });
   });
 
   test('fractional hours are handled', () => {
-    const schedule = BackupSchedule.forRpo(Duration.hours(2.5));
-    expect(schedule.snapshotIntervalHours).toBe(2);
-    expect(schedule.continuous).toBe(false);
+    expect(BackupSchedule.forRpo(Duration.hours(29.99)).needsContinuousCopies).toBe(true);
+    expect(BackupSchedule.forRpo(Duration.hours(30.5)).needsContinuousCopies).toBe(false);
   });
 });

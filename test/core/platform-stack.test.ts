@@ -5,13 +5,14 @@ import * as path from 'path';
 import { AwsCloud } from '../../lib/aws/aws-cloud';
 import { AwsPolicyRules } from '../../lib/aws/policy/aws-policy-rules';
 import { SecureBucket } from '../../lib/aws/secure-bucket';
+import { BackupPolicy } from '../../lib/backup-policy';
 import { CostAllocation } from '../../lib/core/cost-allocation';
 import { DataStoreKind } from '../../lib/core/data-store-registry';
 import { Duration } from '../../lib/core/duration';
 import { PlatformStack } from '../../lib/core/platform-stack';
 import { RecoveryObjective } from '../../lib/core/recovery-objective';
 import {
-  DEFAULT_COST, appOf, defaultStackProps, expectValidationError, newApp, newStack, providersOfType, readStackOutput, synthStack,
+  DEFAULT_COST, appOf, defaultStackProps, expectValidationError, newApp, newStack, providersOfType, readStackOutput, resourcesOfType, synthStack,
 } from '../helpers';
 
 describe('PlatformStack props', () => {
@@ -121,6 +122,16 @@ describe('platform report', () => {
     expect(result.markdown).toContain(`${AwsPolicyRules.all().length} rules; 0 errors, 0 warnings, 0 suppressed.`);
   });
 
+  test('terraform.required_version is ">= 1.11.0": use_lockfile needs 1.10, write-only arguments 1.11', () => {
+    expect(result.json.terraform.required_version).toBe('>= 1.11.0');
+    expect(PlatformStack.MIN_TERRAFORM_VERSION).toBe('1.11.0');
+  });
+
+  test('a stack without operator steps reports none and has no "Operator steps" section', () => {
+    expect(result.report.deploymentSteps).toEqual([]);
+    expect(result.markdown).not.toContain('## Operator steps');
+  });
+
   test('the cost tags reach the synthesized providers', () => {
     for (const provider of providersOfType(result.json, 'aws')) {
       expect(provider.default_tags[0].tags).toMatchObject(result.report.costAllocation);
@@ -141,7 +152,7 @@ describe('data store coverage at synth', () => {
   test('a registered store without protection fails synth naming the store, and the report is still written', () => {
     const stack = newStack();
     const cloud = new AwsCloud(stack, 'Aws');
-    new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets' });
+    new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets', replicateToDrRegion: false });
     const app = appOf(stack);
     expect(() => app.synth()).toThrow(/^\[test\] recoveryObjective is not met by 1 data store\(s\):\n  data store test\/Datasets \(datasets\) has no backup: add a BackupPolicy to the stack, or enable replication/);
     try {
@@ -158,8 +169,8 @@ describe('data store coverage at synth', () => {
   test('every unprotected store is named', () => {
     const stack = newStack();
     const cloud = new AwsCloud(stack, 'Aws');
-    new SecureBucket(stack, 'One', { cloud, purpose: 'one' });
-    new SecureBucket(stack, 'Two', { cloud, purpose: 'two' });
+    new SecureBucket(stack, 'One', { cloud, purpose: 'one', replicateToDrRegion: false });
+    new SecureBucket(stack, 'Two', { cloud, purpose: 'two', replicateToDrRegion: false });
     new SecureBucket(stack, 'Three', { cloud, purpose: 'three', replicateToDrRegion: true });
     let message = '';
     try {
@@ -189,6 +200,38 @@ describe('data store coverage at synth', () => {
     new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets', replicateToDrRegion: true });
     expect(() => appOf(stack).synth()).toThrow(
       /data store test\/Datasets \(datasets\) cannot meet the RPO of 10 minutes: its protections give S3 cross-region replication \(RTC 15 min\) every 15 minutes/);
+  });
+
+  test('a bucket of a stack whose RPO is shorter than the backup copies replicates to the DR region by default', () => {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets' });
+    const { report } = synthStack(stack);
+    expect(report.dataStores[0].protections).toEqual([
+      { mechanism: 'S3 cross-region replication (RTC 15 min)', rpoMinutes: 15, copyRegion: 'us-west-2', copyRpoMinutes: 15, retentionDays: 35 },
+    ]);
+  });
+
+  test('a store copied to another region only by the daily backups fails synth when the RPO is shorter than the copies (30 h)', () => {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets', replicateToDrRegion: false });
+    new BackupPolicy(stack, 'Backups', { cloud });
+    expect(() => appOf(stack).synth()).toThrow(new RegExp(
+      'data store test/Datasets \\(datasets\\) is copied to another region less often than the RPO of 1 hour: AWS Backup copies within 1800 minutes\\. ' +
+      'Enable continuous replication of the store, or raise the RPO'));
+  });
+
+  test('with an RPO of 30 hours or more the daily backup copies alone cover a store', () => {
+    const stack = newStack({ recoveryObjective: RecoveryObjective.of({ rpo: Duration.hours(30), rto: Duration.hours(30), drRegion: 'us-west-2' }) });
+    const cloud = new AwsCloud(stack, 'Aws');
+    new SecureBucket(stack, 'Datasets', { cloud, purpose: 'datasets' });
+    new BackupPolicy(stack, 'Backups', { cloud });
+    const { json, report } = synthStack(stack);
+    expect(resourcesOfType(json, 'aws_s3_bucket_replication_configuration')).toEqual([]);
+    expect(report.dataStores[0].protections).toEqual([
+      { mechanism: 'AWS Backup', rpoMinutes: 1680, copyRegion: 'us-west-2', copyRpoMinutes: 1800, retentionDays: 35 },
+    ]);
   });
 
   test('a protection whose copy stays in the store region fails synth', () => {

@@ -240,8 +240,10 @@ export const oddString: fc.Arbitrary<string> = fc.oneof(
 /** A lower-case DNS label. */
 export const dnsLabel: fc.Arbitrary<string> = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
 
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'ca-central-1'];
-const BAD_REGIONS = ['us-east', 'US-EAST-1', 'us-east-1 ', 'mars-north-1', 'useast1', '', ' ', 'eu-west-10x'];
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'ca-central-1', 'ap-southeast-7', 'mx-central-1'];
+/** Malformed names, names shaped like a region that AWS does not have, and regions of other partitions. */
+const BAD_REGIONS = ['us-east', 'US-EAST-1', 'us-east-1 ', 'mars-north-1', 'useast1', '', ' ', 'eu-west-10x', 'us-east-9', 'eu-west-4',
+  'ap-northeast-4', 'cn-north-1', 'us-gov-east-1', 'us-iso-east-1', 'eusc-de-east-1'];
 
 /** AWS region names, valid and not, including a missing one (for primaryRegion). */
 export const region: fc.Arbitrary<any> = fc.oneof(
@@ -320,4 +322,46 @@ export const cidr: fc.Arbitrary<any> = fc.oneof(
 export const vpcCidr: fc.Arbitrary<any> = mix(
   fc.tuple(fc.constantFrom(10, 172, 192, 100), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 20 })).map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
   cidr, 3, 1,
+);
+
+/** Kubernetes label keys: valid ones with and without a prefix, and invalid ones. */
+export const labelKey: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,20}[a-z0-9])?\/[A-Za-z0-9]([A-Za-z0-9_.-]{0,20}[A-Za-z0-9])?$/).filter((k) => !/\.\.|\.-|-\./.test(k.split('/')[0])), weight: 3 },
+  { arbitrary: fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?$/), weight: 3 },
+  { arbitrary: fc.constantFrom('', 'a/b/c', '-lead', 'trail_', 'has space', 'Upper.Case/x', 'x'.repeat(64), `${'p'.repeat(254)}/x`, 'node.kubernetes.io/x', 'ünï'), weight: 1 },
+).filter((k) => !/undefined|NaN/.test(k) && k !== '__proto__' && k !== 'constructor');
+
+/** Kubernetes label values, valid and not. */
+export const labelValue: fc.Arbitrary<any> = fc.oneof(
+  { arbitrary: fc.stringMatching(/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?)?$/).filter((v) => !/undefined|NaN/.test(v)), weight: 6 },
+  { arbitrary: fc.constantFrom('v'.repeat(64), '-x', 'x-', 'has space', 'a/b', true, 5, null), weight: 1 },
+);
+
+/** Instance types for the x86 system node group: catalogued, Graviton, unknown and malformed. */
+export const systemInstanceType: fc.Arbitrary<any> = fc.oneof(
+  { arbitrary: fc.constantFrom('m7i.large', 'm6i.xlarge', 'c7i.2xlarge', 'r7a.large', 'm8i.large', 't3.medium', 't3a.large', 'm5.large'), weight: 6 },
+  { arbitrary: fc.constantFrom('m7g.large', 'c7gn.xlarge', 't4g.medium', 'r8g.large', 'a1.large', 'm6gd.large'), weight: 2 },
+  { arbitrary: fc.constantFrom('m7i.huge', 'm99.large', 'g5.xlarge', 'M7I.LARGE', '', 'm7i', null, 5), weight: 1 },
+);
+
+/** EKS access entry principals: IAM role and user ARNs, STS session ARNs, malformed ARNs, a single string. */
+export const principalArns: fc.Arbitrary<any> = fc.oneof(
+  {
+    arbitrary: fc.uniqueArray(fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,20}$/).map((n) => `arn:aws:iam::111122223333:role/${n}`),
+      fc.constantFrom('arn:aws:iam::111122223333:user/jane', 'arn:aws:iam::111122223333:role/team/platform-admins'),
+    ), { maxLength: 2 }),
+    weight: 6,
+  },
+  {
+    arbitrary: fc.constantFrom(['arn:aws:sts::111122223333:assumed-role/Admins/jane'], ['arn:aws:iam::1111:role/x'], ['arn:aws:iam::111122223333:group/admins'],
+      [''], ['admins'], 'arn:aws:iam::111122223333:role/admins', [null]),
+    weight: 2,
+  },
+);
+
+/** allowedAccountIds: valid lists, malformed IDs, numbers, a single string. */
+export const accountIds: fc.Arbitrary<any> = fc.oneof(
+  { arbitrary: fc.uniqueArray(fc.stringMatching(/^\d{12}$/), { minLength: 1, maxLength: 2 }), weight: 5 },
+  { arbitrary: fc.constantFrom(['11112222333'], ['1111222233334'], [111122223333], ['abcdefghijkl'], '111122223333', [], [' 111122223333']), weight: 2 },
 );

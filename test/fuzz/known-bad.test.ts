@@ -4,8 +4,8 @@
  */
 import { TerraformStack } from 'cdktf';
 import {
-  AwsCloud, AwsMlopsPlatform, BackupPolicy, BudgetAlerts, CostAllocation, Duration, EksCluster, EndpointAccess, Errors,
-  ExperimentTracking, GpuNodePool, MigStrategy, ModelRegistry, PlatformStack, PlatformStackProps, RecoveryObjective, Vpc,
+  AwsCloud, AwsMlopsPlatform, BackupPolicy, BudgetAlerts, CapacityType, CostAllocation, Duration, EksCluster, EndpointAccess, Errors,
+  ExperimentTracking, GpuNodePool, MigStrategy, ModelRegistry, PlatformStack, PlatformStackProps, RecoveryObjective, SecureBucket, Vpc,
 } from '../../lib';
 import { ValidationError } from '../../lib/core/errors';
 import {
@@ -273,6 +273,232 @@ describe('known-bad inputs throw a ValidationError with the exact message', () =
     expect(error.message.startsWith(`[${row.path}] `)).toBe(true);
     expect(error.message.slice(row.path.length + 3)).toContain(row.message);
     expect(error.message.slice(row.path.length + 3).startsWith(row.message)).toBe(true);
+    expect(error.message).not.toContain('[object Object]');
+    expect(error.message).not.toContain('undefined');
+  });
+});
+
+/*
+ * The classes of bad input of issue #6 ("Bad input"): each row must throw a ValidationError naming the construct
+ * path and the prop (never a TypeError, never silent acceptance). `contains` pins the part of the message that
+ * tells the user what is wrong or what to do.
+ */
+interface ClassRow {
+  readonly name: string;
+  readonly build: () => unknown;
+  readonly path: string;
+  readonly prop: string;
+  readonly contains?: string;
+}
+
+const PLATFORM = { monthlyBudgetUsd: 100, alertEmails: ['ml-platform@example.com'] };
+const TRUNCATED_CA = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==';
+const ASSUMED_ROLE = 'arn:aws:sts::111122223333:assumed-role/PlatformAdmins/jane@example.com';
+
+/** A rule object as a JavaScript user writes one. */
+function rule(level: any): any {
+  return { id: 'MLOPS_ORG_1', level, description: 'buckets are tagged', resourceTypes: ['aws_s3_bucket'], check: () => undefined };
+}
+
+const classRows: ClassRow[] = [
+  // A required construct prop missing or of the wrong kind.
+  { name: 'GpuNodePool props undefined', build: () => { const { stack: s } = withCloud(); new GpuNodePool(s, 'Gpus', undefined as any); },
+    path: `${S}/Gpus`, prop: 'props', contains: 'must be an object of properties' },
+  { name: 'Vpc props undefined', build: () => { const { stack: s } = withCloud(); new Vpc(s, 'Network', undefined as any); },
+    path: `${S}/Network`, prop: 'props' },
+  { name: 'BackupPolicy props undefined', build: () => { const { stack: s } = withCloud(); new BackupPolicy(s, 'Backups', undefined as any); },
+    path: `${S}/Backups`, prop: 'props' },
+  { name: 'AwsMlopsPlatform props undefined', build: () => new AwsMlopsPlatform(stack(), 'Platform', undefined as any),
+    path: `${S}/Platform`, prop: 'props' },
+  { name: 'ExperimentTracking cloud undefined', build: () => { const { stack: s, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cluster, cloud: undefined as any }); },
+    path: `${S}/Tracking`, prop: 'cloud', contains: 'cloud is required: it must be a cloud' },
+  { name: 'ExperimentTracking cluster undefined', build: () => { const { stack: s, cloud } = withCloud(); new ExperimentTracking(s, 'Tracking', { cloud, cluster: undefined as any }); },
+    path: `${S}/Tracking`, prop: 'cluster', contains: 'cluster is required' },
+  { name: 'ModelRegistry cloud a string', build: () => { const s = stack(); new ModelRegistry(s, 'Registry', { cloud: 'aws' as any }); },
+    path: `${S}/Registry`, prop: 'cloud', contains: 'cloud must be a cloud (ICloudServices, e.g. an AwsCloud) (got "aws")' },
+  { name: 'BudgetAlerts cloud undefined', build: () => { const s = stack(); new BudgetAlerts(s, 'Budget', { cloud: undefined as any, monthlyLimitUsd: 100, emails: ['a@example.com'] }); },
+    path: `${S}/Budget`, prop: 'cloud' },
+  { name: 'EksCluster cloud undefined', build: () => { const { stack: s, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud: undefined as any, vpc }); },
+    path: `${S}/Cluster`, prop: 'cloud' },
+  { name: 'EksCluster vpc undefined', build: () => { const { stack: s, cloud } = withCloud(); new EksCluster(s, 'Cluster', { cloud, vpc: undefined as any }); },
+    path: `${S}/Cluster`, prop: 'vpc', contains: 'vpc is required: it must be a Vpc' },
+  { name: 'Vpc cloud undefined', build: () => { const s = stack(); new Vpc(s, 'Network', { cloud: undefined as any }); },
+    path: `${S}/Network`, prop: 'cloud' },
+  { name: 'a platform passed where a cluster is expected', build: () => {
+    const s = stack();
+    const platform = new AwsMlopsPlatform(s, 'Platform', PLATFORM);
+    new GpuNodePool(s, 'Extra', { cluster: platform as any, instanceType: 'g5.xlarge' });
+  }, path: `${S}/Extra`, prop: 'cluster', contains: 'cluster must be a Kubernetes cluster (an EksCluster, or EksCluster.fromClusterAttributes) (got "AwsMlopsPlatform at s/Platform"). Pass the cluster it holds instead' },
+  { name: 'a platform passed where a cloud is expected', build: () => {
+    const s = stack();
+    const platform = new AwsMlopsPlatform(s, 'Platform', PLATFORM);
+    new ModelRegistry(s, 'MoreModels', { cloud: platform as any, repositoryName: 'fraud/extra' });
+  }, path: `${S}/MoreModels`, prop: 'cloud', contains: 'Pass the cloud it holds instead' },
+  { name: 'alertEmails a string', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: 'a@b.com' as any }),
+    path: `${S}/Platform`, prop: 'alertEmails', contains: 'alertEmails must be a list, not a single string (got "a@b.com")' },
+  { name: 'BudgetAlerts emails a string', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: 'a@b.com' as any }); },
+    path: `${S}/Budget`, prop: 'emails', contains: 'must be a list, not a single string' },
+  { name: 'platform adminPrincipalArns a string', build: () => new AwsMlopsPlatform(stack(), 'Platform', { ...PLATFORM, adminPrincipalArns: 'arn:aws:iam::111122223333:role/admins' as any }),
+    path: `${S}/Platform`, prop: 'adminPrincipalArns', contains: 'must be a list, not a single string' },
+  { name: 'EksCluster adminPrincipalArns a string', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, adminPrincipalArns: 'arn:aws:iam::111122223333:role/admins' as any }); },
+    path: `${S}/Cluster`, prop: 'adminPrincipalArns', contains: 'must be a list, not a single string' },
+  { name: 'imported privateSubnetIds a string', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { privateSubnetIds: 'subnet-0a1b2c3d4e5f60718' })); },
+    path: `${S}/Imported`, prop: 'privateSubnetIds', contains: 'must be a list, not a single string' },
+  { name: 'allowedAccountIds a string', build: () => { const s = stack(); new AwsCloud(s, 'Aws', { allowedAccountIds: '111122223333' as any }); },
+    path: `${S}/Aws`, prop: 'allowedAccountIds', contains: 'must be a list, not a single string' },
+
+  // Regions, partitions and Kubernetes versions.
+  { name: 'primaryRegion shaped like a region but unknown', build: () => new AwsCloud(stack({ primaryRegion: 'us-east-9' }), 'Aws'),
+    path: S, prop: 'primaryRegion', contains: 'primaryRegion is not an AWS region (got "us-east-9"). Use one of us-east-1, us-east-2' },
+  { name: 'drRegion shaped like a region but unknown', build: () => new AwsCloud(stack({ recoveryObjective: RecoveryObjective.standard('eu-west-4') }), 'Aws'),
+    path: S, prop: 'recoveryObjective.drRegion', contains: 'is not an AWS region (got "eu-west-4")' },
+  { name: 'drRegion in another partition', build: () => new AwsCloud(stack({ recoveryObjective: RecoveryObjective.standard('cn-north-1') }), 'Aws'),
+    path: S, prop: 'recoveryObjective.drRegion', contains: 'is in partition aws-cn, and the primary region us-east-1 is in aws' },
+  { name: 'GovCloud primary with a commercial DR region', build: () => new AwsCloud(stack({ primaryRegion: 'us-gov-west-1' }), 'Aws'),
+    path: S, prop: 'recoveryObjective.drRegion', contains: 'Choose a DR region of aws-us-gov: us-gov-east-1.' },
+  { name: "kubernetesVersion '1.37' (not on EKS yet)", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: '1.37' }); },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion', contains: 'EKS does not offer 1.37 in standard support yet (got "1.37"). Use one of 1.35, 1.36' },
+  { name: "kubernetesVersion '1.29' (extended support)", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, kubernetesVersion: '1.29' }); },
+    path: `${S}/Cluster`, prop: 'kubernetesVersion', contains: 'must be 1.35 or newer (got "1.29")' },
+
+  // Values AWS rejects.
+  { name: 'ARM system node type on the x86 AMI', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, systemNodes: { instanceType: 'm7g.large' } }); },
+    path: `${S}/Cluster`, prop: 'systemNodes.instanceType', contains: 'is an ARM (Graviton) instance type, and system nodes run the x86_64 AMI' },
+  { name: 'Graviton t4g system node type', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, systemNodes: { instanceType: 't4g.large' } }); },
+    path: `${S}/Cluster`, prop: 'systemNodes.instanceType', contains: 'ARM (Graviton)' },
+  { name: 'unknown system node size', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, systemNodes: { instanceType: 'm7i.huge' } }); },
+    path: `${S}/Cluster`, prop: 'systemNodes.instanceType', contains: 'Sizes of m7i: m7i.large, m7i.xlarge' },
+  { name: 'unknown system node family', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, systemNodes: { instanceType: 'm99.large' } }); },
+    path: `${S}/Cluster`, prop: 'systemNodes.instanceType', contains: 'is not a known x86 general-purpose, compute or memory instance type' },
+  { name: 'STS assumed-role ARN as admin principal', build: () => new AwsMlopsPlatform(stack(), 'Platform', { ...PLATFORM, adminPrincipalArns: [ASSUMED_ROLE] }),
+    path: `${S}/Platform`, prop: 'adminPrincipalArns[0]', contains: 'is an STS assumed-role session ARN, which EKS access entries do not accept (got "arn:aws:sts::111122223333:assumed-role/PlatformAdmins/jane@example.com"). Use the IAM role ARN: "arn:aws:iam::111122223333:role/PlatformAdmins"' },
+  { name: 'STS assumed-role ARN on the cluster', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, adminPrincipalArns: [ASSUMED_ROLE] }); },
+    path: `${S}/Cluster`, prop: 'adminPrincipalArns[0]', contains: 'assumed-role session ARN' },
+  { name: 'admin ARN with an 11-digit account', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, adminPrincipalArns: ['arn:aws:iam::11112222333:role/admins'] }); },
+    path: `${S}/Cluster`, prop: 'adminPrincipalArns[0]', contains: 'is not an IAM role or user ARN' },
+  { name: 'allowedAccountIds entry of 11 digits', build: () => { const s = stack(); new AwsCloud(s, 'Aws', { allowedAccountIds: ['11112222333'] }); },
+    path: `${S}/Aws`, prop: 'allowedAccountIds[0]', contains: 'is not an AWS account ID (exactly 12 digits)' },
+  { name: 'platform allowedAccountIds as a number', build: () => new AwsMlopsPlatform(stack(), 'Platform', { ...PLATFORM, allowedAccountIds: [111122223333 as any] }),
+    path: `${S}/Platform`, prop: 'allowedAccountIds[0]', contains: 'write it as a string' },
+  { name: 'imported nodeRoleArn with a malformed account', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { nodeRoleArn: 'arn:aws:iam::1111:role/nodes' })); },
+    path: `${S}/Imported`, prop: 'nodeRoleArn', contains: 'is not an IAM role ARN' },
+  { name: 'capacity reservation ID malformed', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'p5.48xlarge', capacityReservationId: 'cr-1234' }); },
+    path: `${S}/Gpus`, prop: 'capacityReservationId', contains: '"cr-" and 17 lower-case hexadecimal digits' },
+  { name: 'unknown RDS size', build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, databaseInstanceClass: 'db.m7g.huge' }); },
+    path: `${S}/Tracking`, prop: 'databaseInstanceClass', contains: 'is not an instance class RDS for PostgreSQL offers (got "db.m7g.huge"). Sizes of db.m7g: db.m7g.large' },
+  { name: 'retired RDS class db.t2.micro', build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, databaseInstanceClass: 'db.t2.micro' }); },
+    path: `${S}/Tracking`, prop: 'databaseInstanceClass', contains: 'Use a class of one of db.t3, db.t4g' },
+  { name: 'eleven budget email subscribers', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: Array.from({ length: 11 }, (_, i) => `ops${i}@example.com`) }); },
+    path: `${S}/Budget`, prop: 'emails', contains: 'lists more than the 10 email subscribers AWS Budgets allows per notification (got "11 addresses")' },
+  { name: 'eleven platform alert emails', build: () => new AwsMlopsPlatform(stack(), 'Platform', { monthlyBudgetUsd: 100, alertEmails: Array.from({ length: 11 }, (_, i) => `ops${i}@example.com`) }),
+    path: `${S}/Platform`, prop: 'alertEmails', contains: '10 email subscribers' },
+  { name: 'six budget notifications', build: () => { const { stack: s, cloud } = withCloud(); new BudgetAlerts(s, 'Budget', { cloud, monthlyLimitUsd: 100, emails: ['a@example.com'], actualThresholdsPercent: [50, 70, 90, 100], forecastThresholdsPercent: [100, 120] }); },
+    path: `${S}/Budget`, prop: 'forecastThresholdsPercent', contains: 'more than the 5 notifications AWS Budgets allows per budget (one per actual and per forecast threshold) (got "6 notifications")' },
+  { name: 'label key with a space', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { 'team name': 'a' } }); },
+    path: `${S}/Gpus`, prop: 'labels["team name"]', contains: 'is not a valid Kubernetes label key' },
+  { name: 'label key prefix over 253 characters', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { [`${'a'.repeat(254)}/x`]: 'a' } }); },
+    path: `${S}/Gpus`, prop: `labels["${'a'.repeat(254)}/x"]`, contains: 'prefix that is not a lower-case DNS subdomain of at most 253 characters' },
+  { name: 'label name over 63 characters', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { ['n'.repeat(64)]: 'a' } }); },
+    path: `${S}/Gpus`, prop: `labels["${'n'.repeat(64)}"]`, contains: 'has a name that is not 1-63' },
+  { name: 'label value over 63 characters', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { team: 'v'.repeat(64) } }); },
+    path: `${S}/Gpus`, prop: 'labels["team"]', contains: 'is not a valid Kubernetes label value' },
+  { name: 'label value a boolean', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { spot: true as any } }); },
+    path: `${S}/Gpus`, prop: 'labels["spot"]', contains: 'quote numbers and booleans' },
+  { name: 'node label in kubernetes.io', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { 'node-role.kubernetes.io/gpu': 'true' } }); },
+    path: `${S}/Gpus`, prop: 'labels["node-role.kubernetes.io/gpu"]', contains: 'kubelet refuses to set on its node' },
+  { name: 'label key the pool sets itself', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: { 'mlops/gpu-model': 'a10' } }); },
+    path: `${S}/Gpus`, prop: 'labels["mlops/gpu-model"]', contains: 'is set by this construct itself' },
+  { name: 'labels given as a list', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', labels: ['team=ml'] as any }); },
+    path: `${S}/Gpus`, prop: 'labels', contains: 'must be a map of label keys to values' },
+  { name: 'platform pool label invalid', build: () => new AwsMlopsPlatform(stack(), 'Platform', { ...PLATFORM, gpuPools: [{ name: 'Pool', instanceType: 'g5.xlarge', labels: { '-bad': 'x' } }] }),
+    path: `${S}/Platform/Pool`, prop: 'labels["-bad"]' },
+
+  // Conflicts.
+  { name: 'two pools with different MIG strategies on one cluster', build: () => {
+    const { stack: s, cluster } = withCluster();
+    new GpuNodePool(s, 'Training', { cluster, instanceType: 'p4d.24xlarge', migStrategy: MigStrategy.SINGLE });
+    new GpuNodePool(s, 'Inference', { cluster, instanceType: 'p5.48xlarge', migStrategy: MigStrategy.MIXED });
+  }, path: `${S}/Inference`, prop: 'migStrategy', contains: 'conflicts with MigStrategy "single" that s/Training set: the GPU operator has one MIG strategy per cluster' },
+  { name: 'spot with a capacity reservation', build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'p5.48xlarge', capacityType: CapacityType.SPOT, capacityReservationId: 'cr-0123456789abcdef0' }); },
+    path: `${S}/Gpus`, prop: 'capacityReservationId', contains: 'cannot be combined with capacityType SPOT' },
+  { name: 'two ExperimentTracking in one namespace', build: () => {
+    const { stack: s, cloud, cluster } = withCluster();
+    new ExperimentTracking(s, 'Tracking', { cloud, cluster });
+    new ExperimentTracking(s, 'Research', { cloud, cluster });
+  }, path: `${S}/Research`, prop: 'namespace', contains: 'is already used by s/Tracking' },
+  { name: 'the same bucket name twice', build: () => {
+    const { stack: s, cloud, cluster } = withCluster();
+    new ModelRegistry(s, 'Registry', { cloud, bucketName: 'acme-ml-prod' });
+    new ExperimentTracking(s, 'Tracking', { cloud, cluster, artifactBucketName: 'acme-ml-prod' });
+  }, path: `${S}/Tracking/Artifacts`, prop: 'bucketName', contains: 'is already used by s/Registry/Models: a stack can have only one S3 bucket with it' },
+  { name: 'the same repository name twice', build: () => {
+    const { stack: s, cloud } = withCloud();
+    new ModelRegistry(s, 'Registry', { cloud, repositoryName: 'fraud/serving' });
+    new ModelRegistry(s, 'Registry2', { cloud, repositoryName: 'fraud/serving' });
+  }, path: `${S}/Registry2/ServingImages`, prop: 'repositoryName', contains: 'is already used by s/Registry/ServingImages' },
+  { name: 'two BackupPolicy in one stack', build: () => {
+    const { stack: s, cloud } = withCloud();
+    new BackupPolicy(s, 'Backups', { cloud });
+    new BackupPolicy(s, 'MoreBackups', { cloud });
+  }, path: `${S}/MoreBackups`, prop: 'BackupPolicy', contains: 'is already used by s/Backups' },
+  { name: 'two AwsCloud in one stack', build: () => { const { stack: s } = withCloud(); new AwsCloud(s, 'Aws2'); },
+    path: `${S}/Aws2`, prop: 'AwsCloud', contains: 'an AwsMlopsPlatform creates its own (use platform.cloud)' },
+  { name: 'an AwsCloud beside a platform', build: () => { const s = stack(); new AwsMlopsPlatform(s, 'Platform', PLATFORM); new AwsCloud(s, 'Aws'); },
+    path: `${S}/Aws`, prop: 'AwsCloud' },
+  { name: 'imported CA truncated (the old example default)', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { certificateAuthorityData: TRUNCATED_CA })); },
+    path: `${S}/Imported`, prop: 'certificateAuthorityData', contains: 'is base64 of a truncated PEM certificate' },
+  { name: 'imported CA not a certificate', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { certificateAuthorityData: 'Q0E=' })); },
+    path: `${S}/Imported`, prop: 'certificateAuthorityData', contains: 'not of a PEM certificate' },
+  { name: 'imported CA PEM instead of base64', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { certificateAuthorityData: Buffer.from(TEST_CA_DATA, 'base64').toString() })); },
+    path: `${S}/Imported`, prop: 'certificateAuthorityData', contains: 'is not base64' },
+  { name: 'imported CA with a corrupt body', build: () => {
+    const { stack: s, cloud } = withCloud();
+    const pem = Buffer.from(TEST_CA_DATA, 'base64').toString().replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAAAAAAAAAAAAAAAAAA');
+    EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { certificateAuthorityData: Buffer.from(pem).toString('base64') }));
+  }, path: `${S}/Imported`, prop: 'certificateAuthorityData', contains: 'not a valid X.509 certificate' },
+  { name: 'imported subnet ID malformed', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { privateSubnetIds: ['subnet-1'] })); },
+    path: `${S}/Imported`, prop: 'privateSubnetIds[0]', contains: '"subnet-" and 8 or 17 hexadecimal digits' },
+  { name: 'imported security group ID malformed', build: () => { const { stack: s, cloud } = withCloud(); EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(cloud, { clusterSecurityGroupId: 'sg-1' })); },
+    path: `${S}/Imported`, prop: 'clusterSecurityGroupId' },
+  { name: 'imported cluster with a platform as cloud', build: () => {
+    const s = stack();
+    const platform = new AwsMlopsPlatform(s, 'Platform', PLATFORM);
+    EksCluster.fromClusterAttributes(s, 'Imported', importedClusterAttributes(platform as any));
+  }, path: `${S}/Imported`, prop: 'cloud', contains: 'Pass the cloud it holds instead' },
+
+  // Silently dropped or downgraded declarations.
+  { name: "policy rule level 'error'", build: () => stack({ policyRules: [rule('error')] }),
+    path: S, prop: 'policyRules[0].level', contains: 'is not a PolicyLevel (got "error"). Use PolicyLevel.ERROR (enum values are case-sensitive' },
+  { name: 'policy rule without a level', build: () => stack({ policyRules: [rule(undefined)] }),
+    path: S, prop: 'policyRules[0].level', contains: 'is required' },
+  { name: "rule added later with level 'warning'", build: () => stack().policy.addRules([rule('warning')]),
+    path: S, prop: 'rules[0].level', contains: 'Use PolicyLevel.WARNING' },
+  { name: "endpointAccess 'private' as a string", build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: 'private' as any }); },
+    path: `${S}/Cluster`, prop: 'endpointAccess', contains: 'must be an EndpointAccess (a string or plain object would leave the public endpoint open to the internet)' },
+  { name: "platform endpointAccess 'public' as a string", build: () => new AwsMlopsPlatform(stack(), 'Platform', { ...PLATFORM, endpointAccess: 'public' as any }),
+    path: `${S}/Platform`, prop: 'endpointAccess', contains: 'must be an EndpointAccess' },
+  { name: 'endpointAccess as a plain object', build: () => { const { stack: s, cloud, vpc } = withVpc(); new EksCluster(s, 'Cluster', { cloud, vpc, endpointAccess: { publicAccess: false } as any }); },
+    path: `${S}/Cluster`, prop: 'endpointAccess' },
+  { name: "defaultPermission 'read'", build: () => { const { stack: s, cloud, cluster } = withCluster(); new ExperimentTracking(s, 'Tracking', { cloud, cluster, defaultPermission: 'read' as any }); },
+    path: `${S}/Tracking`, prop: 'defaultPermission', contains: 'Use MlflowPermission.READ' },
+  { name: "bucket region 'dr' as a string", build: () => { const { stack: s, cloud } = withCloud(); new SecureBucket(s, 'Data', { cloud, purpose: 'datasets', region: 'dr' as any }); },
+    path: `${S}/Data`, prop: 'region', contains: 'Use AwsRegionRole.DR' },
+  { name: "migStrategy 'SINGLE' (case)", build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'p4d.24xlarge', migStrategy: 'SINGLE' as any }); },
+    path: `${S}/Gpus`, prop: 'migStrategy', contains: 'Use MigStrategy.SINGLE' },
+  { name: "capacityType 'spot' (case)", build: () => { const { stack: s, cluster } = withCluster(); new GpuNodePool(s, 'Gpus', { cluster, instanceType: 'g5.xlarge', capacityType: 'spot' as any }); },
+    path: `${S}/Gpus`, prop: 'capacityType', contains: 'Use CapacityType.SPOT' },
+];
+
+describe('classes of bad input (issue #6) throw a ValidationError naming the path and the prop', () => {
+  it.each(classRows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
+    expect(row.build).toThrow(new RegExp(row.prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const error = validationErrorOf(row.build);
+    expect(error.constructPath).toBe(row.path);
+    expect(error.prop).toBe(row.prop);
+    expect(error.message.startsWith(`[${row.path}] ${row.prop} `)).toBe(true);
+    if (row.contains !== undefined) {
+      expect(error.message).toContain(row.contains);
+    }
     expect(error.message).not.toContain('[object Object]');
     expect(error.message).not.toContain('undefined');
   });

@@ -11,12 +11,13 @@
 import * as fc from 'fast-check';
 import {
   AwsCloud, AwsMlopsPlatform, BackupPolicy, BudgetAlerts, BudgetScope, CapacityType, CostAllocation, Duration, EksCluster,
-  EndpointAccess, ExperimentTracking, GpuNodePool, MigStrategy, ModelRegistry, PlatformGpuPool, PlatformStack,
+  EndpointAccess, ExperimentTracking, GpuNodePool, MigStrategy, MlflowPermission, ModelRegistry, PlatformGpuPool, PlatformStack,
   PolicySuppressions, RecoveryObjective, Vpc,
 } from '../../lib';
 import {
-  DEFAULT_COST, OutcomeCounter, anyNumber, bucketName, cidr, costField, dnsLabel, duration, email, gpuInstanceType, importedCluster,
-  drRegion, mix, newFuzzApp, oddString, orUnset, params, region, repositoryName, runCase, validStackProps, vpcCidr, wrongType,
+  DEFAULT_COST, OutcomeCounter, accountIds, anyNumber, bucketName, cidr, costField, dnsLabel, duration, email, gpuInstanceType, importedCluster,
+  drRegion, labelKey, labelValue, mix, newFuzzApp, oddString, orUnset, params, principalArns, region, repositoryName, runCase,
+  systemInstanceType, validStackProps, vpcCidr, wrongType,
 } from './fuzz-helpers';
 
 const STACK_ID = 'fuzz';
@@ -99,7 +100,9 @@ describe('ExperimentTracking props', () => {
       { arbitrary: fc.constantFrom('mlflow', 'ml-tracking', 'external-secrets', 'gpu-operator', 'velero', 'kube-system'), weight: 1 },
       { arbitrary: oddString, weight: 2 },
     )),
-    databaseInstanceClass: orUnset(fc.constantFrom('db.m7g.large', 'db.r6g.xlarge', 'db.t4g.micro', 'm5.large', 'db.M7G.large', 'db.m7g', '', ' ', null)),
+    databaseInstanceClass: orUnset(fc.constantFrom('db.m7g.large', 'db.r6g.xlarge', 'db.t4g.micro', 'db.m8g.2xlarge', 'db.r7i.xlarge', 'm5.large', 'db.M7G.large', 'db.m7g',
+      'db.m7g.huge', 'db.t2.micro', 'db.m4.large', 'db.serverless', '', ' ', null)),
+    defaultPermission: orUnset(fc.constantFrom(MlflowPermission.READ, MlflowPermission.EDIT, MlflowPermission.NO_PERMISSIONS, 'read', 'Edit', 'ALL')),
     artifactBucketName: orUnset(bucketName),
   });
 
@@ -170,11 +173,16 @@ describe('GpuNodePool props', () => {
     maxSize: orUnset(anyNumber(3, 8)),
     diskSizeGiB: orUnset(anyNumber(50, 16384)),
     timeSlicingReplicas: orUnset(anyNumber(2, 48), 4, 1),
-    migStrategy: orUnset(fc.constantFrom(MigStrategy.NONE, MigStrategy.SINGLE, MigStrategy.MIXED, 'bogus' as any), 4, 1),
+    migStrategy: orUnset(fc.constantFrom(MigStrategy.NONE, MigStrategy.SINGLE, MigStrategy.MIXED, 'bogus' as any, 'SINGLE' as any), 4, 1),
     capacityType: orUnset(fc.constantFrom(CapacityType.ON_DEMAND, CapacityType.SPOT, 'spot' as any)),
+    capacityReservationId: orUnset(mix(fc.stringMatching(/^[0-9a-f]{17}$/).map((h) => `cr-${h}`), fc.constantFrom('cr-1', 'CR-0123456789ABCDEF0', '', 'r-0123456789abcdef0', 7)), 3, 1),
+    labels: orUnset(fc.oneof(
+      { arbitrary: fc.dictionary(labelKey, labelValue, { maxKeys: 3 }), weight: 6 },
+      { arbitrary: fc.constantFrom(['a=b'], 'team=ml', null, { 'mlops/gpu-model': 'x' }, { 'kubernetes.io/role': 'gpu' }, { a: 5 }), weight: 1 },
+    )),
   });
 
-  it('instanceType, minSize, maxSize, diskSizeGiB, timeSlicingReplicas, migStrategy, capacityType: synth or ValidationError', () => {
+  it('instanceType, minSize, maxSize, diskSizeGiB, timeSlicingReplicas, migStrategy, capacityType, capacityReservationId, labels: synth or ValidationError', () => {
     assertProperty(arb, 150, (props, counter) => {
       const result = runCase(() => {
         const built = newStack();
@@ -189,6 +197,10 @@ describe('GpuNodePool props', () => {
         expect(group.capacity_type).toBe(props.capacityType === CapacityType.SPOT ? 'SPOT' : 'ON_DEMAND');
         const [template] = resources(json, 'aws_launch_template');
         expect(template.block_device_mappings[0].ebs.volume_size).toBe(props.diskSizeGiB ?? 200);
+        expect(group.labels).toMatchObject((props.labels as any) ?? {});
+        if (props.capacityReservationId !== undefined) {
+          expect(template.capacity_reservation_specification.capacity_reservation_target.capacity_reservation_id).toBe(props.capacityReservationId);
+        }
       });
       counter.add(result.outcome, result.error?.prop);
     });
@@ -248,7 +260,7 @@ describe('BudgetAlerts props', () => {
     actualThresholdsPercent: thresholds,
     forecastThresholdsPercent: thresholds,
     anomalyThresholdUsd: orUnset(money),
-    scope: orUnset(fc.constantFrom(BudgetScope.PROJECT, BudgetScope.TEAM, BudgetScope.COST_CENTER, BudgetScope.ENVIRONMENT, 'bogus' as any)),
+    scope: orUnset(fc.constantFrom(BudgetScope.PROJECT, BudgetScope.TEAM, BudgetScope.COST_CENTER, BudgetScope.ENVIRONMENT, 'bogus' as any, 'project' as any)),
   });
 
   it('monthlyLimitUsd, emails, thresholds, anomalyThresholdUsd: synth or ValidationError', () => {
@@ -269,6 +281,86 @@ describe('BudgetAlerts props', () => {
         const [subscription] = resources(json, 'aws_ce_anomaly_subscription');
         expect(subscription.threshold_expression.dimension.values[0]).toMatch(/^\d+(\.\d+)?$/);
       });
+      counter.add(result.outcome, result.error?.prop);
+    });
+  });
+});
+
+describe('AwsCloud props', () => {
+  it('allowedAccountIds: synth or ValidationError', () => {
+    assertProperty(fc.record({ allowedAccountIds: orUnset(accountIds) }), 40, (props, counter) => {
+      const result = runCase(() => {
+        const built = newStack();
+        const cloud = new AwsCloud(built.stack, 'Aws', props as any);
+        new ModelRegistry(built.stack, 'Registry', { cloud, repositoryName: 'fuzz/serving' });
+        return built;
+      }, ({ json }) => {
+        for (const provider of json.provider.aws) {
+          expect(provider.allowed_account_ids).toEqual(props.allowedAccountIds);
+        }
+      });
+      counter.add(result.outcome, result.error?.prop);
+    });
+  });
+});
+
+describe('required construct props of the wrong kind', () => {
+  // Every required construct prop, given every kind of value: the right kind must synthesize, anything else
+  // (nothing, a string, a number, a plain object, a list, a platform-like object holding the right kind, another
+  // construct) must be a ValidationError on that prop: never a TypeError, never silently accepted.
+  type Kind = 'cloud' | 'cluster' | 'vpc';
+  const targets: Array<{ name: string; expects: Kind | 'props'; optional?: boolean }> = [
+    { name: 'GpuNodePool.cluster', expects: 'cluster' },
+    { name: 'ExperimentTracking.cloud', expects: 'cloud' },
+    { name: 'ExperimentTracking.cluster', expects: 'cluster' },
+    { name: 'ModelRegistry.cloud', expects: 'cloud' },
+    { name: 'BackupPolicy.cloud', expects: 'cloud' },
+    { name: 'BackupPolicy.cluster', expects: 'cluster', optional: true },
+    { name: 'BudgetAlerts.cloud', expects: 'cloud' },
+    { name: 'EksCluster.cloud', expects: 'cloud' },
+    { name: 'EksCluster.vpc', expects: 'vpc' },
+    { name: 'Vpc.cloud', expects: 'cloud' },
+    { name: 'GpuNodePool.props', expects: 'props' },
+  ];
+  const values = ['cloud', 'cluster', 'vpc', 'platform-like', undefined, null, 'x', 42, {}, [], true] as const;
+  const arb = fc.record({ target: fc.constantFrom(...targets), value: fc.constantFrom(...values) });
+
+  it('cloud, cluster, vpc and props: the right kind synthesizes, any other is a ValidationError on that prop', () => {
+    assertProperty(arb, 80, ({ target, value }, counter) => {
+      const result = runCase(() => {
+        const built = newStack();
+        const s = built.stack;
+        const cloud = new AwsCloud(s, 'Aws');
+        const cluster = importedCluster(s, cloud);
+        const needsVpc = value === 'vpc' || target.name.startsWith('EksCluster');
+        const vpc = needsVpc ? new Vpc(s, 'Network', { cloud, availabilityZoneCount: 2, natGatewayCount: 1 }) : undefined;
+        const given: any = value === 'cloud' ? cloud : value === 'cluster' ? cluster : value === 'vpc' ? vpc
+          : value === 'platform-like' ? { cloud, cluster, vpc, toString: () => 'platform' } : value;
+        if (!target.name.startsWith('BackupPolicy')) {
+          new BackupPolicy(s, 'Backups', { cloud });
+        }
+        switch (target.name) {
+          case 'GpuNodePool.cluster': new GpuNodePool(s, 'Gpus', { cluster: given, instanceType: 'g5.xlarge' }); break;
+          case 'ExperimentTracking.cloud': new ExperimentTracking(s, 'Tracking', { cloud: given, cluster }); break;
+          case 'ExperimentTracking.cluster': new ExperimentTracking(s, 'Tracking', { cloud, cluster: given }); break;
+          case 'ModelRegistry.cloud': new ModelRegistry(s, 'Registry', { cloud: given, repositoryName: 'fuzz/serving' }); break;
+          case 'BackupPolicy.cloud': new BackupPolicy(s, 'Backups', { cloud: given }); break;
+          case 'BackupPolicy.cluster': new BackupPolicy(s, 'Backups', { cloud, cluster: given }); break;
+          case 'BudgetAlerts.cloud': new BudgetAlerts(s, 'Budget', { cloud: given, monthlyLimitUsd: 100, emails: ['ops@example.com'] }); break;
+          case 'EksCluster.cloud': new EksCluster(s, 'Eks', { cloud: given, vpc: vpc! }); break;
+          case 'EksCluster.vpc': new EksCluster(s, 'Eks', { cloud, vpc: given }); break;
+          case 'Vpc.cloud': new Vpc(s, 'Vpc2', { cloud: given }); break;
+          case 'GpuNodePool.props': new GpuNodePool(s, 'Gpus', given); break;
+        }
+        return built;
+      });
+      const rightKind = value === target.expects || (target.optional === true && value === undefined);
+      expect(result.outcome).toBe(rightKind ? 'synthesized' : 'rejected');
+      if (!rightKind) {
+        // An object given as props is read as props: its missing (or present) cluster, then its instanceType, is the error.
+        const props = target.expects === 'props' ? ['props', 'cluster', 'instanceType'] : [target.name.split('.')[1]];
+        expect(props).toContain(result.error!.prop);
+      }
       counter.add(result.outcome, result.error?.prop);
     });
   });
@@ -309,7 +401,11 @@ describe('EksCluster props', () => {
       { arbitrary: fc.constant(EndpointAccess.private()), weight: 1 },
       { arbitrary: fc.array(cidr, { maxLength: 3 }).map((cidrs) => EndpointAccess.publicAndPrivate(cidrs)), weight: 3 },
       { arbitrary: fc.constantFrom('203.0.113.0/24', undefined).map((v) => EndpointAccess.publicAndPrivate(v as any)), weight: 1 },
+      // Not an EndpointAccess: must be rejected, never synthesized as a world-open endpoint.
+      { arbitrary: fc.constantFrom('private', 'public', { publicAccess: false }, { publicAccess: true, publicCidrs: ['203.0.113.0/24'] }), weight: 1 },
     )),
+    systemNodes: orUnset(fc.record({ instanceType: orUnset(systemInstanceType) })),
+    adminPrincipalArns: orUnset(principalArns),
     clusterName: orUnset(fc.oneof(
       { arbitrary: fc.stringMatching(/^[0-9A-Za-z][A-Za-z0-9_-]{0,30}$/).filter((s) => !/undefined|NaN/i.test(s)), weight: 3 },
       { arbitrary: fc.constantFrom('a'.repeat(100), 'a'.repeat(101)), weight: 1 },
@@ -317,7 +413,7 @@ describe('EksCluster props', () => {
     )),
   });
 
-  it('kubernetesVersion, endpointAccess CIDRs, clusterName: synth or ValidationError', () => {
+  it('kubernetesVersion, endpointAccess, clusterName, systemNodes, adminPrincipalArns: synth or ValidationError', () => {
     assertProperty(arb, 40, (props, counter) => {
       const result = runCase(() => {
         const built = newStack();
@@ -330,6 +426,10 @@ describe('EksCluster props', () => {
         const [eks] = resources(json, 'aws_eks_cluster');
         expect(eks.name).toBe(props.clusterName ?? 'fraud-prod');
         expect(eks.version).toBe(props.kubernetesVersion ?? '1.35');
+        expect(['1.35', '1.36']).toContain(eks.version);
+        const system = resources(json, 'aws_eks_node_group').find((g) => g.ami_type === 'AL2023_x86_64_STANDARD');
+        expect(system.instance_types).toEqual([(props.systemNodes as any)?.instanceType ?? 'm7i.large']);
+        expect(resources(json, 'aws_eks_access_entry').map((e) => e.principal_arn)).toEqual((props.adminPrincipalArns as any) ?? []);
         const access = props.endpointAccess as EndpointAccess | undefined;
         expect(eks.vpc_config.endpoint_public_access).toBe(access?.publicAccess ?? false);
         if (access?.publicAccess) {

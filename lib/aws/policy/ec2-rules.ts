@@ -133,4 +133,9 @@ export const EC2_RULES: IPolicyRule[] = [
 
   rule('CKV_AWS_130', PolicyLevel.ERROR, 'Subnets must not assign public IPs on launch.', ['aws_subnet'],
     (subnet) => isTrue(subnet.config.map_public_ip_on_launch) ? 'map_public_ip_on_launch is true' : undefined),
+
+  rule('CKV_AWS_394', PolicyLevel.ERROR, 'aws_availability_zones data sources must select zones by identity (a zone-name or zone-id ' +
+    'filter), so a zone AWS adds cannot change the zones the stack uses.', ['data.aws_availability_zones'],
+    (zones) => asList(zones.config.filter).some((f) => ['zone-name', 'zone-id'].includes(f?.name))
+      ? undefined : 'no filter on zone-name or zone-id, so the result grows when AWS adds a zone'),
 ];

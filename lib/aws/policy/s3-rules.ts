@@ -90,6 +90,18 @@ export const S3_RULES: IPolicyRule[] = [
     (bucket, context) => companions(context, 'aws_s3_bucket_logging', bucket).length > 0
       ? undefined : 'no aws_s3_bucket_logging references the bucket'),
 
+  rule('CKV2_AWS_62', PolicyLevel.ERROR, 'S3 buckets must send event notifications (an aws_s3_bucket_notification).', BUCKET,
+    (bucket, context) => companions(context, 'aws_s3_bucket_notification', bucket).length > 0
+      ? undefined : 'no aws_s3_bucket_notification references the bucket'),
+
+  rule('CKV_AWS_144', PolicyLevel.ERROR, 'S3 buckets must be replicated to another region (as the source or the destination of an enabled replication rule).', BUCKET,
+    (bucket, context) => {
+      const type = 'aws_s3_bucket_replication_configuration';
+      const configs = [...context.resourcesReferencing(type, bucket), ...companions(context, type, bucket)];
+      const enabled = configs.some((c) => asList(c.config.rule).some((r) => r.status === 'Enabled' || isUnknown(r.status)));
+      return enabled ? undefined : 'no aws_s3_bucket_replication_configuration with an enabled rule replicates from or to the bucket';
+    }),
+
   rule('MLOPS_S3_TLS', PolicyLevel.ERROR, 'S3 buckets must have a bucket policy that denies requests not made over TLS.', BUCKET,
     (bucket, context) => {
       const policies = companions(context, 'aws_s3_bucket_policy', bucket);

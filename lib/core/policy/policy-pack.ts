@@ -1,4 +1,4 @@
-import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformDataSource, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { IPolicyContext, IPolicyRule, PolicyFinding, PolicyLevel, PolicyResource } from './policy-rule';
 import { PolicySuppressions } from './policy-suppressions';
@@ -48,13 +48,13 @@ export class PolicyPack implements IAspect {
     }
   }
 
-  /** Checks one construct when it is a Terraform resource. */
+  /** Checks one construct when it is a Terraform resource or data source (rules name those as `data.<type>`). */
   public visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node)) {
+    if (!TerraformResource.isTerraformResource(node) && !TerraformDataSource.isTerraformDataSource(node)) {
       return;
     }
     const resource = node as TerraformResource;
-    const rules = this.rulesByType.get(resource.terraformResourceType);
+    const rules = this.rulesByType.get(policyType(node));
     if (!rules) {
       return;
     }
@@ -94,6 +94,12 @@ export class PolicyPack implements IAspect {
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
+/** The type rules name: the resource type, or `data.<type>` for a data source. */
+function policyType(node: IConstruct): string {
+  const type = (node as TerraformResource).terraformResourceType;
+  return TerraformDataSource.isTerraformDataSource(node) ? `data.${type}` : type;
+}
+
 /** The stack's resources resolved to their synthesized form, built once per synth. */
 class StackIndex implements IPolicyContext {
   private readonly byType = new Map<string, PolicyResource[]>();
@@ -103,13 +109,14 @@ class StackIndex implements IPolicyContext {
 
   constructor(stack: TerraformStack) {
     for (const node of stack.node.findAll()) {
-      if (!TerraformResource.isTerraformResource(node)) {
+      const isData = TerraformDataSource.isTerraformDataSource(node);
+      if (!TerraformResource.isTerraformResource(node) && !isData) {
         continue;
       }
       const resource = node as TerraformResource;
       const synthesized = Tokenization.resolve(resource.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER });
-      const type = resource.terraformResourceType;
-      const blocks = synthesized?.resource?.[type] ?? {};
+      const type = policyType(node);
+      const blocks = synthesized?.[isData ? 'data' : 'resource']?.[resource.terraformResourceType] ?? {};
       for (const [name, config] of Object.entries<any>(blocks)) {
         const view: PolicyResource = { type, address: `${type}.${name}`, constructPath: resource.node.path, config: config ?? {} };
         this.byType.set(type, [...(this.byType.get(type) ?? []), view]);

@@ -8,9 +8,9 @@ export enum PolicyLevel {
 
 /** A synthesized resource as a policy rule sees it: its Terraform type, address and resolved arguments. */
 export interface PolicyResource {
-  /** Terraform resource type, e.g. `aws_s3_bucket`. */
+  /** Terraform resource type, e.g. `aws_s3_bucket`; for a data source `data.<type>`, e.g. `data.aws_availability_zones`. */
   readonly type: string;
-  /** Terraform address, e.g. `aws_s3_bucket.Tracking_Artifacts_Bucket_1A2B3C4D`. */
+  /** Terraform address, e.g. `aws_s3_bucket.Tracking_Artifacts_Bucket_1A2B3C4D` or `data.aws_availability_zones.Zones_1A2B3C4D`. */
   readonly address: string;
   /** Construct path of the resource. */
   readonly constructPath: string;

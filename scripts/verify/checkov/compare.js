@@ -14,7 +14,7 @@ const path = require('path');
 const [resultFile, root, ...stackDirs] = process.argv.slice(2);
 const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
 // One framework gives an object, several a list; an empty scan gives a summary without results.
-const reports = (Array.isArray(raw) ? raw : [raw]).filter((r) => r && r.check_type === 'terraform');
+const reports = (Array.isArray(raw) ? raw : [raw]).filter((r) => r && /^terraform/.test(r.check_type || ''));
 
 /** Rule IDs the library's own rule packs define (lib/<cloud>/policy/*-rules.ts). */
 function libraryRuleIds() {
@@ -49,9 +49,26 @@ function stackOf(check) {
   return parts.length >= 2 ? parts[parts.length - 2] : parts[0];
 }
 
+/**
+ * The Terraform address of a checked resource. checkov's terraform_json runner names most resources
+ * "<type>.<name>" but some only "resource.<name>" or "data.<name>"; cdktf names are unique, so the type is looked up.
+ */
+function addressOf(stack, resource) {
+  const [kind, name, ...rest] = String(resource).split('.');
+  const config = stacks.get(stack)?.config || {};
+  if ((kind === 'resource' || kind === 'data') && name && rest.length === 0) {
+    const type = Object.keys(config[kind] || {}).find((t) => config[kind][t][name] !== undefined);
+    if (type) {
+      return kind === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+    }
+  }
+  return String(resource);
+}
+
 function constructPath(stack, address) {
-  const [type, name] = String(address).split('.');
-  const node = stacks.get(stack)?.config.resource?.[type]?.[name];
+  const parts = String(address).split('.');
+  const [block, type, name] = parts[0] === 'data' ? parts : ['resource', ...parts];
+  const node = stacks.get(stack)?.config[block]?.[type]?.[name];
   return node?.['//']?.metadata?.path;
 }
 
@@ -64,6 +81,7 @@ for (const r of reports) {
   parseErrors.push(...(r.results.parsing_errors || []));
   for (const check of r.results.failed_checks || []) {
     const stack = stackOf(check);
+    check.resource = addressOf(stack, check.resource);
     const finding = (stacks.get(stack)?.findings || [])
       .find((f) => f.ruleId === check.check_id && f.address === check.resource && f.suppressedBecause);
     (finding ? suppressed : failures).push({ stack, check, finding });

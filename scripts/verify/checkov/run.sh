@@ -40,14 +40,24 @@ for dir in "$out"/stacks/*/; do
   [ -f "$dir/cdk.tf.json" ] || continue
   stack="$(basename "$dir")"
   mkdir -p "$tmp/scan/$stack"
-  cp "$dir/cdk.tf.json" "$tmp/scan/$stack/cdk.tf.json" # only the Terraform JSON, not the chart assets
+  # Only the Terraform JSON, not the chart assets. checkov's terraform_json parser reads every key of the
+  # "terraform" settings block as a block and fails on the string required_version, losing the whole file: the
+  # scanned copy leaves out the block's plain values (no check reads them).
+  node -e '
+    const fs = require("fs");
+    const config = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    for (const [k, v] of Object.entries(config.terraform || {})) {
+      if (v === null || typeof v !== "object") delete config.terraform[k];
+    }
+    fs.writeFileSync(process.argv[2], JSON.stringify(config, null, 2));
+  ' "$dir/cdk.tf.json" "$tmp/scan/$stack/cdk.tf.json"
   stacks+=("${dir%/}")
 done
 [ ${#stacks[@]} -gt 0 ] || { echo "checkov: 0 passed, 1 failed, 0 suppressed (no stacks in $out/stacks)"; exit 1; }
 
 # --skip-download: no calls to Prisma Cloud for guidelines or policies; checkov only reads the files.
-(cd "$tmp/scan" && BC_SKIP_MAPPING=TRUE CHECKOV_EXPERIMENTAL_TERRAFORM_MANAGED_MODULES=False \
-  "$venv/bin/python" -m checkov.main -d . --framework terraform --output json --skip-download --soft-fail >"$tmp/checkov.json" 2>"$tmp/checkov.err")
+(cd "$tmp/scan" && BC_SKIP_MAPPING=TRUE \
+  "$venv/bin/python" -m checkov.main -d . --framework terraform_json --output json --skip-download --soft-fail >"$tmp/checkov.json" 2>"$tmp/checkov.err")
 if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$tmp/checkov.json" 2>/dev/null; then
   echo "checkov gave no JSON result:"; tail -20 "$tmp/checkov.err"
   echo "checkov: 0 passed, 1 failed, 0 suppressed (checkov did not run)"; exit 1

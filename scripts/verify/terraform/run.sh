@@ -7,8 +7,8 @@
 # Last line: "terraform: N stacks validated, E errors". Exit status 1 when any stack has an error or a provider
 # could not be built. Environment:
 #   MLOPS_VERIFY_CACHE        tool cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/cdktf-mlops)
-#   MLOPS_VERIFY_TERRAFORM    "build" to build Terraform from the Go module proxy even when one is on the PATH,
-#                             or the path of a terraform binary to use
+#   MLOPS_VERIFY_TERRAFORM    "build" to build OpenTofu from the Go module proxy even when a terraform >= 1.10 is
+#                             on the PATH (what happens when there is none), or the path of a terraform binary
 #   MLOPS_VERIFY_REFRESH=1    ask the Go module proxy again which provider builds it serves (otherwise the
 #                             answer recorded in the cache for each binding version is reused)
 set -uo pipefail
@@ -92,26 +92,32 @@ elif [ "${MLOPS_VERIFY_TERRAFORM:-}" != build ] && command -v terraform >/dev/nu
     echo "terraform ${v:-?} on the PATH is older than $min_terraform: building one from the Go module proxy"; fi
 fi
 if [ -z "$terraform_bin" ]; then
-  tf_ver="$(newest_served github.com/hashicorp/terraform)"
-  [ -n "$tf_ver" ] || fail_stage "the Go module proxy serves no github.com/hashicorp/terraform"
-  version_ge "${tf_ver#v}" "$min_terraform" || fail_stage "the newest Terraform the proxy serves, $tf_ver, is older than $min_terraform"
-  terraform_bin="$cache/terraform/${tf_ver#v}/terraform"
+  # Terraform >= 1.10 cannot be built from the Go module proxy: its go.mod replaces its backends with local
+  # submodules, which module zips leave out. OpenTofu (the same language, validate and JSON output) can.
+  tofu_ver="$(newest_served github.com/opentofu/opentofu)"
+  [ -n "$tofu_ver" ] || fail_stage "no terraform >= $min_terraform on the PATH, and the Go module proxy serves no OpenTofu"
+  version_ge "${tofu_ver#v}" "$min_terraform" || fail_stage "the newest OpenTofu the proxy serves, $tofu_ver, is older than $min_terraform"
+  terraform_bin="$cache/opentofu/${tofu_ver#v}/tofu"
   if [ ! -x "$terraform_bin" ]; then
-    echo "building Terraform $tf_ver from the Go module proxy"
+    echo "building OpenTofu $tofu_ver from the Go module proxy (no terraform >= $min_terraform on the PATH)"
     start=$(date +%s)
-    (cd "$tmp" && GOBIN="$cache/terraform/${tf_ver#v}" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@$tf_ver") \
-      || fail_stage "building Terraform $tf_ver failed"
-    echo "built Terraform $tf_ver in $(( $(date +%s) - start )) s"
+    dir="$(download github.com/opentofu/opentofu "$tofu_ver")" || fail_stage "downloading OpenTofu $tofu_ver failed"
+    mkdir -p "$(dirname "$terraform_bin")"
+    (cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$terraform_bin.tmp" ./cmd/tofu) || fail_stage "building OpenTofu $tofu_ver failed"
+    mv "$terraform_bin.tmp" "$terraform_bin"
+    echo "built OpenTofu $tofu_ver in $(( $(date +%s) - start )) s"
   fi
 fi
 tf_version="$(TF_CLI_CONFIG_FILE=/dev/null "$terraform_bin" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')"
-echo "using Terraform $tf_version ($terraform_bin)"
+case "$(basename "$terraform_bin")" in tofu*) tf_name=OpenTofu ;; *) tf_name=Terraform ;; esac
+echo "using $tf_name $tf_version ($terraform_bin)"
 
 # --- providers --------------------------------------------------------------------------------------------------
 provider_rows="$(node "$tool" providers "$root" "$here/providers.tsv" "${stacks[@]}")" || fail_stage "unknown providers"
 pins=()
 provider_errors=0
-while IFS=$'\t' read -r name namespace module binding commit used_by; do
+# The rows come on fd 3, so nothing run inside the loop can read them from stdin.
+while IFS=$'\t' read -r -u 3 name namespace module binding commit used_by; do
   [ -n "$name" ] || continue
   record="$cache/resolved/$name-$binding.env"
   if [ "${MLOPS_VERIFY_REFRESH:-0}" = 1 ] || [ ! -s "$record" ]; then
@@ -120,7 +126,8 @@ while IFS=$'\t' read -r name namespace module binding commit used_by; do
       if dir="$(download "$module" "$commit" 2>"$tmp/err")"; then
         modver="$(basename "$dir")"; modver="${modver##*@}"; version="$binding"
       else
-        why="the Go module proxy serves no build of $binding (asked for its tag's commit ${commit:0:12}: $(head -c 200 "$tmp/err"))"
+        answer="$(sed -n 's/.*server response: *//p' "$tmp/err" | head -1)"
+        why="the Go module proxy serves no build of $binding (asked for the commit of its tag, ${commit:0:12}: ${answer:-$(head -c 200 "$tmp/err")})"
       fi
     else
       why="the Go module proxy serves no build of $binding (its tag has no /vN module suffix, and the commit of v$binding is not recorded in scripts/verify/terraform/providers.tsv)"
@@ -157,12 +164,17 @@ while IFS=$'\t' read -r name namespace module binding commit used_by; do
     echo "provider $name: bindings $binding, validated with $version (commit ${modver##*-}${ts:+ of ${ts:0:4}-${ts:4:2}-${ts:6:2}}): $why"
   fi
   pins+=("$name=$version")
-done <<<"$provider_rows"
+done 3<<<"$provider_rows"
 
 # --- validate every stack ---------------------------------------------------------------------------------------
+# OpenTofu resolves "hashicorp/aws" to registry.opentofu.org: the mirror answers for that host with the same builds.
+[ -e "$cache/plugins/registry.opentofu.org" ] || ln -s registry.terraform.io "$cache/plugins/registry.opentofu.org"
 cat >"$cache/terraform.rc" <<EOF
 # Generated by scripts/verify/terraform/run.sh: providers come only from the verify cache's filesystem mirror.
+# The same directory as plugin cache makes init link the (large) binaries instead of copying them per stack.
 disable_checkpoint = true
+plugin_cache_dir = "$cache/plugins"
+plugin_cache_may_break_dependency_lock_file = true
 provider_installation {
   filesystem_mirror {
     path    = "$cache/plugins"

@@ -1,6 +1,9 @@
+import { AwsCloud } from '../../../lib/aws/aws-cloud';
+import { Vpc } from '../../../lib/aws/vpc';
 import { IPolicyContext, PolicyLevel, PolicyResource } from '../../../lib/core/policy/policy-rule';
 import { AwsPolicyRules } from '../../../lib/aws/policy/aws-policy-rules';
 import { asList, parsePolicy, referencesResource, statementsOf } from '../../../lib/aws/policy/rule';
+import { newStack, synthStack } from '../../helpers';
 
 /** A context over a fixed list of resources, matching references the way the real stack index does. */
 class FakeContext implements IPolicyContext {
@@ -441,6 +444,55 @@ describe('SNS, Secrets Manager, Backup', () => {
     fail('MLOPS_BACKUP_RETENTION', plan([{ rule_name: 'daily', target_vault_name: 'v' }]), /rule "daily" has no lifecycle.delete_after/);
     fail('MLOPS_BACKUP_RETENTION', plan([{ rule_name: 'daily', lifecycle: [{ delete_after: 35 }], copy_action: { destination_vault_arn: 'a' } }]),
       /copy_action of rule "daily"/);
+  });
+});
+
+describe('rules found missing by checkov (npm run verify)', () => {
+  const bucket = res('aws_s3_bucket', 'Data_Bucket_AB12', { bucket: 'data-bucket' });
+  const replica = res('aws_s3_bucket', 'Replica_CD34', { bucket: 'data-bucket-replica' });
+  const replication = (status: string) => res('aws_s3_bucket_replication_configuration', 'Replication', {
+    bucket: ref(bucket), role: 'r', rule: [{ id: 'all', status, destination: { bucket: ref(replica, 'arn') } }],
+  });
+
+  test('CKV2_AWS_62 event notifications', () => {
+    pass('CKV2_AWS_62', bucket, [res('aws_s3_bucket_notification', 'N', { bucket: ref(bucket), eventbridge: true })]);
+    pass('CKV2_AWS_62', bucket, [res('aws_s3_bucket_notification', 'N', { bucket: 'data-bucket', eventbridge: true })]);
+    fail('CKV2_AWS_62', bucket, /no aws_s3_bucket_notification/);
+    fail('CKV2_AWS_62', bucket, /no aws_s3_bucket_notification/, [res('aws_s3_bucket_notification', 'N', { bucket: ref(replica) })]);
+  });
+
+  test('CKV_AWS_144 cross-region replication, as source or destination', () => {
+    pass('CKV_AWS_144', bucket, [replication('Enabled')]);
+    pass('CKV_AWS_144', replica, [replication('Enabled')]);
+    fail('CKV_AWS_144', bucket, /no aws_s3_bucket_replication_configuration with an enabled rule/);
+    fail('CKV_AWS_144', bucket, /no aws_s3_bucket_replication_configuration with an enabled rule/, [replication('Disabled')]);
+  });
+
+  test('CKV2_AWS_57 secret rotation', () => {
+    const secret = res('aws_secretsmanager_secret', 'Secret_EF56', { kms_key_id: 'k' });
+    pass('CKV2_AWS_57', secret, [res('aws_secretsmanager_secret_rotation', 'R', { secret_id: ref(secret), rotation_lambda_arn: 'l' })]);
+    fail('CKV2_AWS_57', secret, /no aws_secretsmanager_secret_rotation references the secret/);
+    const other = res('aws_secretsmanager_secret', 'Other', {});
+    fail('CKV2_AWS_57', secret, /no aws_secretsmanager_secret_rotation/, [res('aws_secretsmanager_secret_rotation', 'R', { secret_id: ref(other) })]);
+  });
+
+  test('CKV_AWS_394 availability zones pinned by identity (a data source rule)', () => {
+    const zones = (filter: any) => res('data.aws_availability_zones', 'Zones_1A2B', { state: 'available', filter });
+    pass('CKV_AWS_394', zones([{ name: 'zone-id', values: ['use1-az1', 'use1-az2'] }]));
+    pass('CKV_AWS_394', zones({ name: 'zone-name', values: ['us-east-1a'] }));
+    fail('CKV_AWS_394', zones([{ name: 'opt-in-status', values: ['opt-in-not-required'] }]), /no filter on zone-name or zone-id/);
+    fail('CKV_AWS_394', zones(undefined), /no filter on zone-name or zone-id/);
+    expect(zones(undefined).address).toBe('data.aws_availability_zones.Zones_1A2B');
+  });
+
+  test('the policy pack checks data sources too: the VPC\'s zone lookup is found and its suppression reported', () => {
+    const stack = newStack();
+    new Vpc(stack, 'Network', { cloud: new AwsCloud(stack, 'Aws') });
+    const finding = synthStack(stack).report.policy.findings.find((f: any) => f.ruleId === 'CKV_AWS_394');
+    expect(finding).toEqual(expect.objectContaining({
+      constructPath: 'test/Network/Zones', address: expect.stringMatching(/^data\.aws_availability_zones\.Network_Zones_[0-9A-F]{8}$/),
+      suppressedBecause: expect.stringContaining('later letters'),
+    }));
   });
 });
 

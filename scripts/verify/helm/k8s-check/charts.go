@@ -49,6 +49,7 @@ type Renderer struct {
 	ChartCache string // where pulled charts are kept (online mode)
 	Work       string // scratch dir for this run
 	KubeVer    string
+	Dump       string // optional: where to keep rendered manifests
 
 	mirror   map[string][]mirrorChart // by chart name
 	mu       sync.Mutex
@@ -63,8 +64,8 @@ type mirrorChart struct {
 // preparedChart is a chart ready for `helm template`, with what was done to it.
 type preparedChart struct {
 	once    sync.Once
-	Ref     string   // directory or .tgz
-	Dir     string   // unpacked directory (for crds/ folders), empty for a pulled .tgz
+	Ref     string       // directory or .tgz
+	Dir     string       // unpacked directory (for crds/ folders), empty for a pulled .tgz
 	Dropped []dependency // dependencies absent from the mirror, removed from a temporary copy
 	Note    string
 	Err     error

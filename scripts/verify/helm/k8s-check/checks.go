@@ -251,6 +251,7 @@ func (c *Checker) checkCustomResource(st *Stack, idx *crdIndex, o *Object) {
 		c.report.add(st, o, RuleNotChecked, fmt.Sprintf("CRD %s version %s has no openAPIV3Schema", crd.Name, o.GVK.Version))
 		return
 	}
+	c.report.crds++ // single-threaded: stacks are checked one after another
 	var content map[string]any
 	_ = yaml.Unmarshal(o.Raw, &content) // a fresh copy: defaulting and pruning mutate it
 	defaulting.Default(content, v.structural)

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -30,7 +31,7 @@ const (
 
 type Finding struct {
 	Stack, Release, Object, Rule, Message string
-	seq                                    int
+	seq                                   int
 }
 
 func (f Finding) String() string {
@@ -50,6 +51,8 @@ type Report struct {
 	findings []Finding
 	seen     map[string]bool
 	rendered int
+	objects  int // rendered objects checked
+	crds     int // custom resources validated against a CRD schema
 }
 
 func (r *Report) push(f Finding) {
@@ -102,12 +105,13 @@ func main() {
 	charts := flag.String("charts", os.Getenv("MLOPS_CHARTS_DIR"), "offline chart mirror (<dir>/<folder>/chart/Chart.yaml)")
 	chartCache := flag.String("chart-cache", "", "where charts pulled from their repositories are kept")
 	work := flag.String("work", "", "scratch directory (default: a new temp dir, removed at exit)")
+	dump := flag.String("dump", "", "also write each release's rendered manifests to <dir>/<stack>/<release key>.yaml")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: k8s-check -helm <helm> [-charts <dir>] [-chart-cache <dir>] <cdktf.out dir>")
 		os.Exit(2)
 	}
-	code, err := run(flag.Arg(0), *helm, *charts, *chartCache, *work)
+	code, err := run(flag.Arg(0), *helm, *charts, *chartCache, *work, *dump)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "helm: error:", err)
 		os.Exit(2)
@@ -124,7 +128,7 @@ type releaseResult struct {
 	ok      bool
 }
 
-func run(outDir, helm, charts, chartCache, work string) (int, error) {
+func run(outDir, helm, charts, chartCache, work, dump string) (int, error) {
 	stacks, err := loadStacks(outDir)
 	if err != nil {
 		return 2, err
@@ -138,7 +142,7 @@ func run(outDir, helm, charts, chartCache, work string) (int, error) {
 	if chartCache == "" {
 		chartCache = work + "/pulled"
 	}
-	renderer := &Renderer{Helm: helm, ChartsDir: charts, ChartCache: chartCache, Work: work,
+	renderer := &Renderer{Helm: helm, ChartsDir: charts, ChartCache: chartCache, Work: work, Dump: dump,
 		KubeVer: fmt.Sprintf("%d.%d.0", targetMajor, targetMinor)}
 	if err := renderer.loadMirror(); err != nil {
 		return 2, err
@@ -203,6 +207,12 @@ func renderOne(r *Renderer, report *Report, res *releaseResult) {
 		report.addRelease(st, rel, rule, "helm template failed: "+err.Error())
 		return
 	}
+	if r.Dump != "" {
+		dir := filepath.Join(r.Dump, st.Name)
+		if err := os.MkdirAll(dir, 0o755); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, rel.Key+".yaml"), out, 0o644)
+		}
+	}
 	objs, err := splitManifests(rel, out, "")
 	if err != nil {
 		report.addRelease(st, rel, RuleRender, "cannot parse rendered output: "+err.Error())
@@ -257,6 +267,7 @@ func checkStack(c *Checker, report *Report, st *Stack, results []*releaseResult)
 	}
 
 	assumed := map[string]string{}
+	report.objects += len(objects)
 	for _, o := range objects {
 		typed, builtin := c.decodeBuiltin(st, o)
 		if !builtin {
@@ -277,6 +288,17 @@ func checkStack(c *Checker, report *Report, st *Stack, results []*releaseResult)
 	}
 	for _, ns := range sortedKeys(assumed) {
 		report.note(st, fmt.Sprintf("namespace %s: %s", ns, assumed[ns]))
+	}
+	// A release that did not render cannot show its service accounts: say so instead of blaming each binding.
+	failed := 0
+	for _, res := range results {
+		if res.stack == st && !res.ok {
+			failed++
+		}
+	}
+	if failed > 0 {
+		report.note(st, fmt.Sprintf("service-account check skipped: %d release(s) of this stack did not render", failed))
+		return
 	}
 	c.checkBindings(st, serviceAccounts)
 }
@@ -301,8 +323,8 @@ func printReport(r *Report, stacks []*Stack) int {
 	}
 	v, e := r.count(RulePodSecurity), r.count(RuleSchema)
 	img, sa, nc, rf := r.count(RuleImage), r.count(RuleServiceAccount), r.count(RuleNotChecked), r.count(RuleRender)
-	line := fmt.Sprintf("helm: %d releases rendered, %d Pod Security violations, %d schema errors, %d image findings, %d service-account findings, %d custom resources not checked",
-		r.rendered, v, e, img, sa, nc)
+	line := fmt.Sprintf("helm: %d releases rendered, %d Pod Security violations, %d schema errors, %d image findings, %d service-account findings, %d custom resources not checked (%d objects checked, %d custom resources validated against their CRD)",
+		r.rendered, v, e, img, sa, nc, r.objects, r.crds)
 	if rf > 0 || r.rendered != total {
 		line += fmt.Sprintf(", %d of %d releases failed to render", total-r.rendered, total)
 	}

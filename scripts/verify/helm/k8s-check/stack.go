@@ -60,9 +60,9 @@ type Binding struct {
 // pod identity association for them is satisfied by the aws_eks_addon resource rather than by a Helm release.
 // Only add-ons the library installs are listed; the names are the ones AWS documents for each add-on.
 var knownAddonServiceAccounts = map[string][]string{
-	"aws-ebs-csi-driver":     {"kube-system/ebs-csi-controller-sa"},
-	"aws-efs-csi-driver":     {"kube-system/efs-csi-controller-sa"},
-	"vpc-cni":                {"kube-system/aws-node"},
+	"aws-ebs-csi-driver":              {"kube-system/ebs-csi-controller-sa"},
+	"aws-efs-csi-driver":              {"kube-system/efs-csi-controller-sa"},
+	"vpc-cni":                         {"kube-system/aws-node"},
 	"amazon-cloudwatch-observability": {"amazon-cloudwatch/cloudwatch-agent"},
 }
 
