@@ -189,7 +189,7 @@ export class ExperimentTracking extends Construct {
     stack.addDeploymentStep({
       phase: DeploymentPhase.AFTER_DEPLOY,
       title: `Sign in to MLflow in ${namespaceName}`,
-      detail: `MLflow listens at ${this.url} inside the cluster (no ingress). From your machine, forward a port and open ` +
+      detail: `MLflow listens at http://${RELEASE_NAME}.${namespaceName}.svc.cluster.local inside the cluster (no ingress). From your machine, forward a port and open ` +
         'http://localhost:5000 as user `admin`; the password was generated in the cluster and is read with the second command.',
       command: `${this.portForwardCommand}\n${this.adminPasswordCommand}`,
     });

@@ -217,11 +217,12 @@ function mapStack(stack) {
 }
 
 /**
- * The app failed before synth wrote anything: an earlier run's cdk.tf.json must not stay behind looking
+ * The app failed: an earlier run's cdk.tf.json (of a stack this run never reached) must not stay behind looking
  * deployable. Remove it and mark that run's report as failed, naming the error.
  */
 function withdrawStaleOutput(error) {
   const outdir = process.env.CDKTF_OUTDIR;
+  const startedAt = Date.now() - process.uptime() * 1000;
   const stacksDir = outdir && path.join(outdir, 'stacks');
   if (!stacksDir || !fs.existsSync(stacksDir)) {
     return;
@@ -229,8 +230,11 @@ function withdrawStaleOutput(error) {
   for (const stack of fs.readdirSync(stacksDir)) {
     const dir = path.join(stacksDir, stack);
     try {
-      fs.rmSync(path.join(dir, 'cdk.tf.json'), { force: true });
       const report = path.join(dir, 'platform-report.json');
+      if (fs.existsSync(report) && fs.statSync(report).mtimeMs >= startedAt) {
+        continue; // written by this run: synth itself already marked it
+      }
+      fs.rmSync(path.join(dir, 'cdk.tf.json'), { force: true });
       if (fs.existsSync(report)) {
         const json = JSON.parse(fs.readFileSync(report, 'utf8'));
         json.status = 'failed';

@@ -52,8 +52,9 @@ describe('examples', () => {
     expect(normalise(again.reference.json)).toEqual(normalise(reference.json));
     expect(normalise(again.custom.json)).toEqual(normalise(custom.json));
     expect(again.reference.report).toEqual(reference.report);
-    const charts = resourcesOfType(reference.json, 'helm_release').map((r) => r.chart).filter((c) => c.startsWith('./assets/'));
-    expect(charts).toHaveLength(2);
+    const charts = resourcesOfType(reference.json, 'helm_release').filter((r) => r.chart.startsWith('./assets/')).map((r) => r.name).sort();
+    // The admin password generator, the two namespaced secret stores and the database role bootstrap.
+    expect(charts).toEqual(['mlflow-admin-secret', 'mlflow-db-store', 'mlflow-role-bootstrap', 'mlops-prod-mlflow-mlflow']);
   });
 
   test('both examples pass the policy pack', () => {
@@ -120,14 +121,58 @@ describe('examples', () => {
       }
     });
 
-    test('cost guardrails: four tag activations, actual and forecast alerts, anomaly alerts', () => {
-      expect(resourcesOfType(reference.json, 'aws_ce_cost_allocation_tag').map((t) => t.tag_key).sort())
-        .toEqual(['cost-center', 'environment', 'project', 'team']);
+    test('cost guardrails: actual and forecast alerts, anomaly alerts; tag activation is an operator step, not a resource', () => {
+      for (const { json } of [reference, custom]) {
+        expect(json.resource.aws_ce_cost_allocation_tag).toBeUndefined();
+      }
+      const activation = reference.report.deploymentSteps.find((st: any) => st.title === 'Activate the cost allocation tags');
+      expect(activation).toMatchObject({ phase: 'AFTER_DEPLOY', command: expect.stringMatching(/^aws ce update-cost-allocation-tags-status /) });
+      for (const key of ['cost-center', 'team', 'project', 'environment']) {
+        expect(activation.command).toContain(`TagKey=${key},Status=Active`);
+      }
+      expect(reference.markdown).toContain('- **Activate the cost allocation tags.**');
       const [budget] = resourcesOfType(reference.json, 'aws_budgets_budget');
       const types = new Set(budget.notification.map((n: any) => n.notification_type));
       expect(types).toEqual(new Set(['ACTUAL', 'FORECASTED']));
       expect(budget.cost_filter).toEqual([{ name: 'TagKeyValue', values: ['user:project$mlops'] }]);
       expect(resourcesOfType(reference.json, 'aws_ce_anomaly_subscription')).toHaveLength(1);
+    });
+
+    test('Terraform outputs tell the user where things are and how to reach them', () => {
+      const output = reference.json.output;
+      expect(Object.keys(output).sort()).toEqual([
+        'cluster_name', 'kubeconfig_command', 'mlflow_admin_password_command', 'mlflow_artifact_bucket', 'mlflow_port_forward_command', 'mlflow_url',
+        'model_bucket', 'model_image_repository_url',
+      ]);
+      expect(output.cluster_name.value).toBe('mlops-prod');
+      expect(output.kubeconfig_command.value).toBe('aws eks update-kubeconfig --name mlops-prod --region us-east-1');
+      expect(output.mlflow_url.value).toMatch(/^http:\/\/mlflow\.\$\{kubernetes_namespace_v1\.[^}]+\.metadata\[0\]\.name\}\.svc\.cluster\.local$/);
+      expect(output.mlflow_port_forward_command.value).toBe('kubectl -n mlflow port-forward svc/mlflow 5000:80');
+      expect(output.mlflow_admin_password_command.value).toBe("kubectl -n mlflow get secret mlflow-admin -o jsonpath='{.data.password}' | base64 -d");
+      expect(output.mlflow_artifact_bucket.value).toMatch(/^\$\{aws_s3_bucket\.Platform_Tracking_Artifacts_[0-9A-F]{8}\.bucket\}$/);
+      expect(output.model_bucket.value).toMatch(/^\$\{aws_s3_bucket\.Platform_Registry_Models_[0-9A-F]{8}\.bucket\}$/);
+      expect(output.model_image_repository_url.value).toMatch(/^\$\{aws_ecr_repository\.Platform_Registry_ServingImages_[0-9A-F]{8}\.repository_url\}$/);
+      for (const value of Object.values<any>(output)) {
+        expect(value.description).toEqual(expect.any(String));
+      }
+    });
+
+    test('Terraform 1.11 or newer is required (S3 lock file, write-only password)', () => {
+      for (const { json } of [reference, custom]) {
+        expect(json.terraform.required_version).toBe('>= 1.11.0');
+      }
+    });
+
+    test('the report says where to run deploy and lists the after-deploy steps, with no unresolved token', () => {
+      const titles = reference.report.deploymentSteps.map((st: any) => `${st.phase} ${st.title}`);
+      expect(titles).toEqual(expect.arrayContaining([
+        'BEFORE_DEPLOY Run cdktf deploy where the API of mlops-prod is reachable', 'AFTER_DEPLOY Point kubectl at mlops-prod',
+        'AFTER_DEPLOY Activate the cost allocation tags', 'AFTER_DEPLOY Sign in to MLflow in mlflow',
+      ]));
+      for (const { report, markdown } of [reference, custom]) {
+        expect(JSON.stringify(report)).not.toMatch(/TfToken|\$\{Token\[/);
+        expect(markdown).not.toMatch(/TfToken|\$\{Token\[/);
+      }
     });
 
     test('the public endpoint warning is suppressed with a reason', () => {

@@ -77,6 +77,41 @@ describe('GpuNodePool', () => {
     expect(group('Big', mig, 'mig')).toMatchObject({ ami_type: 'AL2023_x86_64_NVIDIA', labels: { 'mlops/gpu-model': 'NVIDIA_A100', 'mlops/gpu-count': '8' } });
   });
 
+  test('GPU node groups carry k8s.amazonaws.com/accelerator, which the Cluster Autoscaler needs to wait for GPUs instead of scaling out again', () => {
+    for (const [id, j, stack, model] of [['Training', json, 'test', 'a10g'], ['Arm', json, 'test', 't4g'], ['Shared', json, 'test', 'l4'], ['Big', mig, 'mig', 'a100']] as const) {
+      const value = group(id, j, stack).labels['k8s.amazonaws.com/accelerator'];
+      expect(value).toMatch(new RegExp(`^nvidia-[a-z0-9-]*${model}$`));
+      expect(value).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    }
+    expect(resourceAt(json, 'aws_eks_node_group', 'test/Cluster/SystemNodes/Resource').labels['k8s.amazonaws.com/accelerator']).toBeUndefined();
+  });
+
+  test('each pool tags its Auto Scaling group with the GPUs a node advertises: physical GPUs x time-slicing replicas', () => {
+    const tags = resourcesOfType(json, 'aws_autoscaling_group_tag');
+    expect(tags).toHaveLength(3);
+    for (const [id, gpus] of [['Training', '1'], ['Arm', '1'], ['Shared', '4']]) {
+      const tag = resourceAt(json, 'aws_autoscaling_group_tag', `test/${id}/NodeGroup/AsgTag-gpu`);
+      expect(tag).toMatchObject({
+        provider: 'aws',
+        autoscaling_group_name: '${' + refTo(json, 'aws_eks_node_group', `test/${id}/NodeGroup/Resource`, 'resources').slice(2, -1) + '[0].autoscaling_groups[0].name}',
+        tag: { key: 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu', value: gpus, propagate_at_launch: false },
+      });
+    }
+    expect(resourceAt(mig, 'aws_autoscaling_group_tag', 'mig/Big/NodeGroup/AsgTag-gpu').tag.value).toBe('8');
+  });
+
+  test('launch templates, node groups and the eks-node-group cost tag are named after the pool, so pools can be told apart', () => {
+    const names = ['Training', 'Arm', 'Shared'].map((id) => {
+      const template = resourceAt(json, 'aws_launch_template', `test/${id}/NodeGroup/LaunchTemplate`);
+      const tags = template.tag_specifications.map((t: any) => t.tags['eks-node-group']);
+      expect(new Set(tags).size).toBe(1);
+      return [template.name_prefix, group(id).node_group_name_prefix, tags[0]];
+    });
+    expect(names).toEqual([
+      ['fraud-prod-training-', 'training-', 'Training'], ['fraud-prod-arm-', 'arm-', 'Arm'], ['fraud-prod-shared-', 'shared-', 'Shared'],
+    ]);
+  });
+
   test('the report describes each pool', () => {
     expect(report.components).toContainEqual({
       path: 'test/Training', name: 'GpuNodePool', description: '0-4 x g5.xlarge (1 x NVIDIA_A10G 24 GiB), SPOT, $1.006/h on-demand per node',

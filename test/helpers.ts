@@ -1,4 +1,5 @@
-import { App } from 'cdktf';
+import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -211,4 +212,11 @@ export function manifestObjects(dir: string, release: any): any[] {
     .replace(/\{\{ \.Values\.(v\d+) \| toJson \}\}/g, (_all, key: string) => JSON.stringify(values[key]))
     .replace(/\{\{ "(\{\{|\}\})" \}\}/g, (_all, braces: string) => braces);
   return rendered.split('\n---\n').map((doc) => JSON.parse(doc));
+}
+
+/** `[path] message` of every warning annotation on `scope` and the constructs below it. */
+export function warningsUnder(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+    .map((m) => `[${c.node.path}] ${m.data}`));
 }

@@ -1,5 +1,7 @@
 import { App } from 'cdktf';
 import { BackupPolicy } from '../lib/backup-policy';
+import { Duration } from '../lib/core/duration';
+import { RecoveryObjective } from '../lib/core/recovery-objective';
 import { ModelRegistry } from '../lib/model-registry';
 import { expectValidationError, newApp, newPlatform, newStack, readStackOutput, refTo, resourceAt, resourcesOfType } from './helpers';
 
@@ -16,7 +18,8 @@ describe('ModelRegistry', () => {
     registry.grantRead(reader);
     registry.grantPublish(publisher);
     new BackupPolicy(stack, 'Backups', { cloud });
-    const other = newPlatform(newStack({}, app, 'plain'));
+    // Without replication the models reach the DR region only through the daily backup copies (30 h): an RPO that allows it.
+    const other = newPlatform(newStack({ recoveryObjective: RecoveryObjective.of({ rpo: Duration.hours(48), rto: Duration.hours(48), drRegion: 'us-west-2' }) }, app, 'plain'));
     new ModelRegistry(other.stack, 'Registry', { cloud: other.cloud, replicateToDrRegion: false, repositoryName: 'team/serving', bucketName: 'acme-models' });
     new BackupPolicy(other.stack, 'Backups', { cloud: other.cloud });
     app.synth();
@@ -36,6 +39,14 @@ describe('ModelRegistry', () => {
     expect(resourceAt(json, 'aws_s3_bucket', 'test/Registry/Models/Replica/Resource').provider).toBe('aws.dr');
     expect(report.dataStores.find((s: any) => s.path === 'test/Registry/Models').protections.map((p: any) => p.mechanism))
       .toEqual(['S3 cross-region replication (RTC 15 min)', 'AWS Backup']);
+  });
+
+  test('object-locked model versions replicate: the replication role may read their retention and legal hold', () => {
+    const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/Registry/Models/ReplicationPolicy').policy);
+    const source = policy.Statement.find((st: any) => st.Resource === `${refTo(json, 'aws_s3_bucket', 'test/Registry/Models/Resource', 'arn')}/*`);
+    expect(source.Action).toEqual(expect.arrayContaining(['s3:GetObjectVersionForReplication', 's3:GetObjectRetention', 's3:GetObjectLegalHold']));
+    expect(resourceAt(json, 'aws_s3_bucket_object_lock_configuration', 'test/Registry/Models/Replica/ObjectLock').rule)
+      .toEqual({ default_retention: { mode: 'GOVERNANCE', days: 365 } });
   });
 
   test('replication can be turned off; names can be chosen', () => {

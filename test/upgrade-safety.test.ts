@@ -12,8 +12,15 @@ import * as path from 'path';
 import { buildReferencePlatform } from '../examples/aws-platform/main';
 import { buildCustomStack } from '../examples/custom-stack/main';
 
-/** Resource types that hold data or protect it; losing one loses data or the means to read it. */
-const STATEFUL_TYPES = ['aws_db_instance', 'aws_s3_bucket', 'aws_backup_vault', 'aws_kms_key', 'aws_ecr_repository'];
+/**
+ * Resource types that hold data or protect it; losing one loses data or the means to read it (a re-created
+ * application-role secret gets a new password the database role does not have; a re-created automated backups
+ * replication starts the DR copy of the database over).
+ */
+const STATEFUL_TYPES = [
+  'aws_db_instance', 'aws_db_instance_automated_backups_replication', 'aws_s3_bucket', 'aws_backup_vault', 'aws_kms_key', 'aws_ecr_repository',
+  'aws_secretsmanager_secret',
+];
 const RECORD = path.join(__dirname, 'stateful-addresses.json');
 
 type Addresses = { [stack: string]: { [address: string]: string } };
@@ -76,7 +83,7 @@ describe('stateful resource addresses', () => {
     expect(unrecorded).toEqual([]);
   });
 
-  it('covers databases, buckets, vaults, keys and repositories of the reference platform', () => {
+  it('covers databases and their backup replication, buckets, vaults, keys, repositories and secrets of the reference platform', () => {
     const types = new Set(Object.keys(recorded['mlops-platform']).map((a) => a.split('.')[0]));
     expect([...types].sort()).toEqual([...STATEFUL_TYPES].sort());
   });

@@ -254,7 +254,7 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
       groupName: options.poolName,
       // The Cluster Autoscaler's AWS provider treats nodes with this label as GPU nodes: without it, it sees a
       // new node without ready GPUs as useless and keeps scaling out while the device plugin starts.
-      labels: { ...options.labels, 'k8s.amazonaws.com/accelerator': `nvidia-${options.gpuModel.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` },
+      labels: { ...options.labels, 'k8s.amazonaws.com/accelerator': `nvidia-${options.gpuModel.toLowerCase().replace(/^nvidia[^a-z0-9]*/, '').replace(/[^a-z0-9]+/g, '-')}` },
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
       // Scaling from zero, the autoscaler plans with the GPUs the instance type has; a time-sliced node
       // advertises more, which it only learns from this Auto Scaling group tag.

@@ -135,7 +135,7 @@ export class ManagedNodeGroup extends Construct {
         ? { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } }
         : undefined,
       tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
-        resourceType, tags: { ...props.cloud.stack.costAllocation.tags, 'eks-node-group': groupName },
+        resourceType, tags: { ...props.cloud.stack.costAllocation.tags, 'eks-node-group': props.groupName ?? id },
       })),
     });
     this.resource = new EksNodeGroup(this, 'Resource', {

@@ -65,7 +65,7 @@ export class ManifestChart extends Construct {
       atomic: true,
       wait: true,
       waitForJobs: props.waitForJobs,
-      dependsOn: [...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])],
+      dependsOn: [...new Set([...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])])],
     });
   }
 }

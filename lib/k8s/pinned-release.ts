@@ -52,7 +52,7 @@ export class PinnedRelease extends Construct {
       cleanupOnFail: true,
       wait: true,
       timeout: props.timeoutSeconds ?? 900,
-      dependsOn: [...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])],
+      dependsOn: [...new Set([...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])])],
     });
   }
 }

@@ -2,22 +2,32 @@ import { App } from 'cdktf';
 import { AwsCloud } from '../../lib/aws/aws-cloud';
 import { EksCluster, EndpointAccess } from '../../lib/aws/eks-cluster';
 import { Vpc } from '../../lib/aws/vpc';
+import { PlatformStack } from '../../lib/core/platform-stack';
+import { GpuNodePool } from '../../lib/gpu-node-pool';
+import { PlatformNamespace } from '../../lib/k8s/platform-namespace';
 import { TEST_CA_DATA } from '../fuzz/fuzz-helpers';
-import { addressOf, expectValidationError, helmRelease, helmValues, newApp, newPlatform, newStack, providersOfType, readStackOutput, refTo, resourceAt, resourcesOfType } from '../helpers';
+import {
+  addressOf, dataSourcesOfType, expectValidationError, helmRelease, helmValues, newApp, newPlatform, newStack, providersOfType, readStackOutput, refTo, resourceAt,
+  resourcesOfType, synthStack, warningsUnder,
+} from '../helpers';
 
 const ADMINS = ['arn:aws:iam::123456789012:role/platform-admin', 'arn:aws:iam::123456789012:role/ci-deployer'];
 
 describe('EksCluster', () => {
   let json: any;
   let report: any;
+  let markdown: string;
   let privateJson: any;
+  let privateReport: any;
+  let publicStack: PlatformStack;
+  let privateStack: PlatformStack;
   beforeAll(() => {
     const app: App = newApp();
-    newPlatform(newStack({}, app, 'test'), { cluster: { adminPrincipalArns: ADMINS, endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24']) } });
-    newPlatform(newStack({}, app, 'private'), { cluster: { clusterName: 'ml_cluster', kubernetesVersion: '1.36', systemNodes: { instanceType: 'm7i.xlarge', minSize: 3, maxSize: 9 } } });
+    publicStack = newPlatform(newStack({}, app, 'test'), { cluster: { adminPrincipalArns: ADMINS, endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24']) } }).stack;
+    privateStack = newPlatform(newStack({}, app, 'private'), { cluster: { clusterName: 'ml_cluster', kubernetesVersion: '1.36', systemNodes: { instanceType: 'm7i.xlarge', minSize: 3, maxSize: 9 } } }).stack;
     app.synth();
-    ({ json, report } = readStackOutput(app.outdir, 'test'));
-    privateJson = readStackOutput(app.outdir, 'private').json;
+    ({ json, report, markdown } = readStackOutput(app.outdir, 'test'));
+    ({ json: privateJson, report: privateReport } = readStackOutput(app.outdir, 'private'));
   });
 
   const cluster = () => resourceAt(json, 'aws_eks_cluster', 'test/Cluster/Resource');
@@ -66,16 +76,19 @@ describe('EksCluster', () => {
     expect(resourcesOfType(privateJson, 'aws_eks_access_entry')).toEqual([]);
   });
 
-  test('the five add-ons; CoreDNS and EBS CSI wait for the system nodes', () => {
+  test('the five add-ons; CoreDNS and EBS CSI wait for the system nodes, EBS CSI for its Pod Identity too', () => {
     const addons = resourcesOfType(json, 'aws_eks_addon');
     expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     for (const a of addons) {
       expect(a).toMatchObject({ resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'PRESERVE' });
     }
     const systemNodes = `aws_eks_node_group.${Object.entries(json.resource.aws_eks_node_group).find(([, v]: any) => v['//'].metadata.path === 'test/Cluster/SystemNodes/Resource')![0]}`;
-    for (const name of ['coredns', 'aws-ebs-csi-driver']) {
-      expect(addons.find((a) => a.addon_name === name).depends_on).toEqual([systemNodes]);
-    }
+    expect(addons.find((a) => a.addon_name === 'coredns').depends_on).toEqual([systemNodes]);
+    // The controller's pods get no AWS credentials if they start before the association.
+    expect(addons.find((a) => a.addon_name === 'aws-ebs-csi-driver').depends_on).toEqual([
+      systemNodes, addressOf(json, 'aws_eks_pod_identity_association', 'test/Cluster/EbsCsiIdentity/Association'),
+      addressOf(json, 'aws_iam_role_policy', 'test/Cluster/EbsCsiIdentity/Policy'),
+    ]);
     const nodeGroup = resourceAt(json, 'aws_eks_node_group', 'test/Cluster/SystemNodes/Resource');
     for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
       expect(nodeGroup.depends_on).toContainEqual(expect.stringMatching(new RegExp(`^aws_eks_addon\\.Cluster_${name}_`)));
@@ -139,8 +152,14 @@ describe('EksCluster', () => {
       cloudProvider: 'aws', awsRegion: 'us-east-1', autoDiscovery: { clusterName: 'fraud-prod' },
       rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
       nodeSelector: { 'node-role.mlops/system': 'true' },
-      podLabels: { 'cost-center': 'cc-4512', 'team': 'ml-platform', 'project': 'fraud', 'environment': 'prod' },
+      additionalLabels: { 'cost-center': 'cc-4512', 'team': 'ml-platform', 'project': 'fraud', 'environment': 'prod' },
     });
+    // podLabels end up in the Deployment's immutable selector: a changed cost tag would break every later upgrade.
+    expect(helmValues(release).podLabels).toBeUndefined();
+    expect(release.depends_on).toEqual(expect.arrayContaining([
+      addressOf(json, 'aws_eks_pod_identity_association', 'test/Cluster/ClusterAutoscaler/Identity/Association'),
+      addressOf(json, 'aws_iam_role_policy', 'test/Cluster/ClusterAutoscaler/Identity/Policy'),
+    ]));
     const association = resourceAt(json, 'aws_eks_pod_identity_association', 'test/Cluster/ClusterAutoscaler/Identity/Association');
     expect(association).toMatchObject({ namespace: 'kube-system', service_account: 'cluster-autoscaler', cluster_name: refTo(json, 'aws_eks_cluster', 'test/Cluster/Resource', 'name') });
     const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/Cluster/ClusterAutoscaler/Identity/Policy').policy);
@@ -154,6 +173,43 @@ describe('EksCluster', () => {
     const coreDns = addressOf(json, 'aws_eks_addon', 'test/Cluster/coredns');
     const release = helmRelease(json, 'cluster-autoscaler');
     expect(release.depends_on).toEqual(expect.arrayContaining([nodes, coreDns]));
+  });
+
+  test('a workload identity always has its policy, so releases can wait for it even when nothing was granted', () => {
+    const stack = newStack();
+    const { cluster } = newPlatform(stack, { cluster: { clusterAutoscaler: false } });
+    const identity = cluster.newWorkloadIdentity(stack, 'Idle', { namespace: 'team', serviceAccountName: 'idle' });
+    const { json: out } = synthStack(stack);
+    const policy = JSON.parse(resourceAt(out, 'aws_iam_role_policy', 'test/Idle/Policy').policy);
+    expect(policy.Statement).toEqual([{ Sid: 'NothingGranted', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' }]);
+    expect(identity.prerequisites.map((p: any) => p.node.path)).toEqual(['test/Idle/Association', 'test/Idle/Policy']);
+  });
+
+  test('an IAM OIDC provider for the cluster\'s issuer, for the roles of namespaced secret stores', () => {
+    expect(resourceAt(json, 'aws_iam_openid_connect_provider', 'test/Cluster/OidcProvider')).toMatchObject({
+      url: '${' + refTo(json, 'aws_eks_cluster', 'test/Cluster/Resource', 'identity').slice(2, -1) + '[0].oidc[0].issuer}',
+      client_id_list: ['sts.amazonaws.com'],
+    });
+  });
+
+  test('the report says where to run deploy (the API must be reachable) and how to get a kubeconfig', () => {
+    const steps = report.deploymentSteps;
+    expect(steps.find((st: any) => st.phase === 'BEFORE_DEPLOY')).toMatchObject({
+      title: 'Run cdktf deploy where the API of fraud-prod is reachable', detail: expect.stringContaining('203.0.113.0/24'),
+    });
+    expect(steps.find((st: any) => st.title === 'Point kubectl at fraud-prod')).toMatchObject({
+      phase: 'AFTER_DEPLOY', command: 'aws eks update-kubeconfig --name fraud-prod --region us-east-1',
+    });
+    expect(markdown).toContain('### Before the first deploy');
+    expect(markdown.indexOf('### Before the first deploy')).toBeLessThan(markdown.indexOf('### After deploy'));
+    expect(privateReport.deploymentSteps[0].detail).toMatch(/from inside the VPC/);
+  });
+
+  test('a private endpoint warns at synth that deploy must run from inside the VPC; a CIDR-restricted public one does not', () => {
+    expect(warningsUnder(privateStack).filter((w) => w.startsWith('[private/Cluster]'))).toEqual([
+      expect.stringContaining('EKS cluster ml_cluster has a private endpoint: cdktf deploy must run from inside the VPC'),
+    ]);
+    expect(warningsUnder(publicStack).filter((w) => /private endpoint/.test(w))).toEqual([]);
   });
 
   test('the autoscaler can be left out', () => {
@@ -222,5 +278,99 @@ describe('EksCluster validation', () => {
     const imported = EksCluster.fromClusterAttributes(stack, 'D', attrs);
     expect(imported.clusterName).toBe('existing');
     expect(imported.clusterSecurityGroupId).toBe('sg-0123456789abcdef0');
+  });
+});
+
+describe('EksCluster.fromClusterAttributes', () => {
+  const BASE = {
+    clusterName: 'existing', privateSubnetIds: ['subnet-0a1b2c3d'], clusterSecurityGroupId: 'sg-0123456789abcdef0',
+    nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
+  };
+  const OIDC_ARN = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789';
+
+  function imported(attrs: any) {
+    const stack = newStack();
+    const cloud = new AwsCloud(stack, 'Aws');
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Cluster', { cloud, ...BASE, ...attrs });
+    return { stack, cloud, cluster };
+  }
+
+  test('without endpoint and CA, both are read from AWS at plan time (no invalid default CA)', () => {
+    const { stack } = imported({ installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN });
+    const { json } = synthStack(stack);
+    const [lookup] = dataSourcesOfType(json, 'aws_eks_cluster');
+    expect(lookup.name).toBe('existing');
+    const address = Object.keys(json.data.aws_eks_cluster)[0];
+    const host = `\${data.aws_eks_cluster.${address}.endpoint}`;
+    const ca = `\${base64decode(data.aws_eks_cluster.${address}.certificate_authority[0].data)}`;
+    expect(providersOfType(json, 'kubernetes')).toEqual([expect.objectContaining({ host, cluster_ca_certificate: ca })]);
+    expect(providersOfType(json, 'helm')).toEqual([{ kubernetes: expect.objectContaining({ host, cluster_ca_certificate: ca }) }]);
+  });
+
+  test('an endpoint and CA, when given, are used as given', () => {
+    const { stack } = imported({
+      installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN, endpoint: 'https://ABC.gr7.us-east-1.eks.amazonaws.com', certificateAuthorityData: TEST_CA_DATA,
+    });
+    const { json } = synthStack(stack);
+    expect(providersOfType(json, 'kubernetes')[0]).toMatchObject({
+      host: 'https://ABC.gr7.us-east-1.eks.amazonaws.com', cluster_ca_certificate: `\${base64decode("${TEST_CA_DATA}")}`,
+    });
+  });
+
+  test('installPodIdentityAgent true installs the add-on, and workloads wait for it; false installs nothing', () => {
+    const withAgent = imported({ installPodIdentityAgent: true, openIdConnectProviderArn: OIDC_ARN });
+    new PlatformNamespace(withAgent.stack, 'Ns', { cluster: withAgent.cluster, name: 'team' });
+    const { json } = synthStack(withAgent.stack);
+    expect(resourceAt(json, 'aws_eks_addon', 'test/Cluster/eks-pod-identity-agent')).toMatchObject({
+      cluster_name: 'existing', addon_name: 'eks-pod-identity-agent', resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'PRESERVE',
+    });
+    expect(resourceAt(json, 'kubernetes_namespace_v1', 'test/Ns/Resource').depends_on).toEqual([addressOf(json, 'aws_eks_addon', 'test/Cluster/eks-pod-identity-agent')]);
+    const without = imported({ installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN });
+    expect(resourcesOfType(synthStack(without.stack).json, 'aws_eks_addon')).toEqual([]);
+  });
+
+  test.each([undefined, 'yes', 1])('installPodIdentityAgent %p is rejected: it is a required choice', (installPodIdentityAgent) => {
+    expectValidationError(() => imported({ installPodIdentityAgent, openIdConnectProviderArn: OIDC_ARN }), 'test/Cluster', 'installPodIdentityAgent', /must be true or false/);
+  });
+
+  test('an OIDC provider ARN, when given, is used; otherwise one is created for the issuer, with a warning', () => {
+    const given = imported({ installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN });
+    expect(given.cluster.openIdConnectProviderArn).toBe(OIDC_ARN);
+    expect(resourcesOfType(synthStack(given.stack).json, 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(warningsUnder(given.stack).filter((w) => /OIDC provider/.test(w))).toEqual([]);
+
+    const created = imported({ installPodIdentityAgent: false });
+    const { json } = synthStack(created.stack);
+    const address = Object.keys(json.data.aws_eks_cluster)[0];
+    expect(resourceAt(json, 'aws_iam_openid_connect_provider', 'test/Cluster/OidcProvider')).toMatchObject({
+      url: `\${data.aws_eks_cluster.${address}.identity[0].oidc[0].issuer}`, client_id_list: ['sts.amazonaws.com'],
+    });
+    expect(warningsUnder(created.stack)).toContainEqual(expect.stringMatching(/^\[test\/Cluster\] .*creating an IAM OIDC provider.*openIdConnectProviderArn/));
+  });
+
+  test('existing namespaces are labelled (kubernetes_labels), not created; others are created', () => {
+    const { stack, cluster } = imported({ installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN, existingNamespaces: ['team'] });
+    expect(cluster.existingNamespaces).toEqual(['team']);
+    new PlatformNamespace(stack, 'Existing', { cluster, name: 'team' });
+    new PlatformNamespace(stack, 'Fresh', { cluster, name: 'fresh' });
+    const { json } = synthStack(stack);
+    expect(resourceAt(json, 'kubernetes_labels', 'test/Existing/AdoptedLabels')).toMatchObject({
+      api_version: 'v1', kind: 'Namespace', metadata: { name: 'team' }, force: true,
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'cost-center': 'cc-4512' },
+    });
+    expect(resourcesOfType(json, 'kubernetes_namespace_v1').map((n) => n.metadata.name)).toEqual(['fresh']);
+  });
+
+  test('a scalable GPU pool on an imported cluster without installClusterAutoscaler warns that it will not scale', () => {
+    const { stack, cluster } = imported({ installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN });
+    new GpuNodePool(stack, 'Gpus', { cluster, instanceType: 'g6.xlarge' });
+    expect(warningsUnder(stack)).toContainEqual(expect.stringMatching(/^\[test\/Gpus\] GPU pool test\/Gpus on test\/Cluster: this stack runs no Cluster Autoscaler.*installClusterAutoscaler: true/));
+  });
+
+  test('with installClusterAutoscaler true the autoscaler is installed and no warning is given', () => {
+    const { stack, cluster } = imported({ installPodIdentityAgent: false, openIdConnectProviderArn: OIDC_ARN, installClusterAutoscaler: true });
+    new GpuNodePool(stack, 'Gpus', { cluster, instanceType: 'g6.xlarge' });
+    expect(warningsUnder(stack).filter((w) => /Cluster Autoscaler/.test(w))).toEqual([]);
+    expect(helmRelease(synthStack(stack).json, 'cluster-autoscaler').namespace).toBe('kube-system');
   });
 });

@@ -150,6 +150,17 @@ app.synth();
     expect(bad.stderr).toContain('TEST_CLI_FAILS: no');
     expect(exists(outdir, 'cli', 'cdk.tf.json')).toBe(false);
     expect(readStackOutput(outdir, 'cli').report.status).toBe('failed');
+    // A good run again, then an app that throws before synth: the earlier cdk.tf.json must not stay behind.
+    fs.writeFileSync(appFile, app('[]'));
+    expect(run().status).toBe(0);
+    expect(exists(outdir, 'cli', 'cdk.tf.json')).toBe(true);
+    fs.writeFileSync(appFile, app('[]').replace('app.synth();', "throw new Error('bad input at construction');"));
+    const crashed = run();
+    expect(crashed.status).not.toBe(0);
+    expect(exists(outdir, 'cli', 'cdk.tf.json')).toBe(false);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'cli', 'platform-report.json'), 'utf8'));
+    expect(report.status).toBe('failed');
+    expect(report.failure).toContain('bad input at construction');
   } finally {
     fs.rmSync(appFile, { force: true });
   }

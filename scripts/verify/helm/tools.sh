@@ -25,7 +25,7 @@ build_helm() {
   local ld="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
   ld="$ld -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=35"
   ld="$ld -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=35"
-  # Built inside the downloaded module (read-only, hence GOFLAGS=-mod=mod is not needed: go.sum is complete).
+  # Built inside the downloaded module with its own go.mod/go.sum (complete, so -mod=readonly is enough).
   (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$HELM_BIN.tmp" ./cmd/helm) || return 1
   mv "$HELM_BIN.tmp" "$HELM_BIN"
   echo "helm: built helm $HELM_VERSION in $((SECONDS - start)) s" >&2
@@ -41,6 +41,8 @@ build_checker() {
   mkdir -p "$dest"
   (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$K8S_CHECK_BIN.tmp" .) || return 1
   mv "$K8S_CHECK_BIN.tmp" "$K8S_CHECK_BIN"
+  # Builds of older sources are never used again.
+  find "$VERIFY_CACHE/tools" -maxdepth 1 -name 'k8s-check-*' ! -name "k8s-check-$key" -exec rm -rf {} +
   echo "helm: built k8s-check in $((SECONDS - start)) s" >&2
 }
 

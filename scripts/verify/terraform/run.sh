@@ -103,7 +103,8 @@ if [ -z "$terraform_bin" ]; then
     start=$(date +%s)
     dir="$(download github.com/opentofu/opentofu "$tofu_ver")" || fail_stage "downloading OpenTofu $tofu_ver failed"
     mkdir -p "$(dirname "$terraform_bin")"
-    (cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$terraform_bin.tmp" ./cmd/tofu) || fail_stage "building OpenTofu $tofu_ver failed"
+    (cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$terraform_bin.tmp" ./cmd/tofu) || fail_stage "building OpenTofu $tofu_ver failed"
     mv "$terraform_bin.tmp" "$terraform_bin"
     echo "built OpenTofu $tofu_ver in $(( $(date +%s) - start )) s"
   fi
