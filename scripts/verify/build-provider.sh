@@ -27,10 +27,10 @@ if ! flock -n 9; then
 fi
 # A build started some other way (without the lock) is waited for too, rather than started twice.
 running="$(printf '%s' "-o $bin.tmp" | sed 's/[]\\.*^$()+?{}|[]/\\&/g')"
-while pgrep -f -- "$running" >/dev/null 2>&1; do
+if pgrep -f -- "$running" >/dev/null 2>&1; then
   echo "waiting for the running go build of $bin" >&2
-  sleep 20
-done
+  while pgrep -f -- "$running" >/dev/null 2>&1; do sleep 20; done
+fi
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
 dir="$(go mod download -json "$module@$modver" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
