@@ -2,6 +2,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ValidationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
 import { ExternalSecretsOperator } from '../k8s/external-secrets-operator';
 import { ManifestChart } from '../k8s/manifest-chart';
@@ -64,6 +65,9 @@ export class NamespaceSecretStore extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceSecretStoreProps) {
     super(scope, id);
     checkDnsLabel(this, 'name', props.name, 'secret store');
+    if (props.name.length > 53) {
+      throw new ValidationError(this, 'name', props.name, 'is longer than 53 characters', 'Helm release names are limited to 53 characters: shorten it.');
+    }
     const { cluster, namespace } = props;
     const cloud = cluster.cloud;
     const serviceAccount = props.name;

@@ -278,7 +278,7 @@ class PostgresApplicationRole extends Construct {
     const admin = new NamespaceSecretStore(this, 'AdminSecrets', {
       cluster,
       namespace: DATABASE_ADMIN_NAMESPACE,
-      name: `${database.identifier}-${props.roleName}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, ''),
+      name: `${database.identifier}-${props.roleName}`.replace(/[^a-z0-9-]/g, '-').slice(0, 53).replace(/-+$/, ''), // Helm release names: 53 characters at most
       dependsOn: [adminNamespace.resource, version],
       secrets: [
         { secretName: `${props.roleName}-master`, secretArn: database.masterSecretArn, kmsKeyArn: key.keyArn, properties: ['username', 'password'], refreshInterval: '15m' },

@@ -7,7 +7,7 @@
 # Last line: "terraform: N stacks validated, E errors". Exit status 1 when any stack has an error or a provider
 # could not be built. Environment:
 #   MLOPS_VERIFY_CACHE        tool cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/cdktf-mlops)
-#   MLOPS_VERIFY_TERRAFORM    "build" to build OpenTofu from the Go module proxy even when a terraform >= 1.10 is
+#   MLOPS_VERIFY_TERRAFORM    "build" to build OpenTofu from the Go module proxy even when a terraform >= 1.11 is
 #                             on the PATH (what happens when there is none), or the path of a terraform binary
 #   MLOPS_VERIFY_REFRESH=1    ask the Go module proxy again which provider builds it serves (otherwise the
 #                             answer recorded in the cache for each binding version is reused)
@@ -17,7 +17,7 @@ root="$(cd "$here/../../.." && pwd)"
 out="$(cd "${1:-$root/cdktf.out}" && pwd)" || { echo "terraform: 0 stacks validated, 1 errors (no cdktf.out)"; exit 1; }
 cache="${MLOPS_VERIFY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdktf-mlops}"
 tool="$here/tf-tool.js"
-min_terraform="1.10.0" # the stacks use the S3 backend's use_lockfile
+min_terraform="1.11.0" # PlatformStack.MIN_TERRAFORM_VERSION: use_lockfile (1.10), ephemeral resources and write-only arguments (1.11)
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 unset TF_PLUGIN_CACHE_DIR TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_validate
 mkdir -p "$cache/resolved"
