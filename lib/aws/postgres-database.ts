@@ -201,12 +201,14 @@ const DATABASE_ADMIN_NAMESPACE = 'db-admin';
 /**
  * Creates (idempotently) a login role with no other attribute than LOGIN, hands it ownership of its databases
  * and revokes PUBLIC's access to them. psql quotes the variables (:'x' literal, :"x" identifier), so no value
- * can inject SQL.
+ * can inject SQL. The role gets PostgreSQL's defaults (no superuser, createdb, createrole, replication or
+ * bypassrls); the script does not spell them out, because naming SUPERUSER, REPLICATION or BYPASSRLS at all,
+ * even to deny them, needs a superuser, which the RDS master user is not.
  */
 const BOOTSTRAP_SCRIPT = `set -eu
 psql --no-psqlrc -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v password="$APP_PASSWORD" <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
-ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
+ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';
 GRANT :"role" TO CURRENT_USER;
 SQL
 for db in $APP_DATABASES; do

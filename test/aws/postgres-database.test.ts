@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdktf';
 import { PostgresDatabase } from '../../lib/aws/postgres-database';
 import { BackupPolicy } from '../../lib/backup-policy';
@@ -226,9 +230,53 @@ describe('PostgresDatabase.addApplicationRole', () => {
       PGPASSWORD: { secretKeyRef: { name: 'feast-master', key: 'password' } },
       APP_PASSWORD: { secretKeyRef: { name: 'feast-login', key: 'password' } },
     });
-    // The role gets LOGIN and nothing else, and owns its databases.
-    expect(container.command[2]).toContain('NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS');
+    // The role gets LOGIN and PostgreSQL's defaults (see the real-server test below), and owns its databases.
+    expect(container.command[2]).toContain(`ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';`);
+    expect(container.command[2]).not.toMatch(/SUPERUSER|REPLICATION|BYPASSRLS/);
     expect(container.command[2]).toContain('CREATE DATABASE %I OWNER %I');
+  });
+
+  // The script runs against a real PostgreSQL server, as a master user that is not a superuser (like RDS's), twice
+  // (upgrades re-run it). Needs the server binaries (initdb, pg_ctl, psql), which .ci/run's machine has.
+  const pgTools = ['initdb', 'pg_ctl', 'psql'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+  (pgTools || process.env.CI ? test : test.skip)('the bootstrap script creates a least-privilege owner role on a real PostgreSQL', () => {
+    const [job] = manifestObjects(dir, helmRelease(json, 'feast-role-bootstrap'));
+    const script: string = job.spec.template.spec.containers[0].command[2];
+    const pg = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-bootstrap-'));
+    const sh = (command: string, env: { [key: string]: string } = {}) => {
+      const result = spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, PGHOST: pg, PGPORT: '54329', ...env } });
+      return { ok: result.status === 0, out: `${result.stdout}${result.stderr}` };
+    };
+    const sql = (user: string, db: string, query: string) => sh(`psql -X -At -v ON_ERROR_STOP=1 -U ${user} -d ${db} -c "${query}"`);
+    // The server refuses to run as root (CI runs as root): then it runs as the postgres system user.
+    const asServer = process.getuid?.() === 0 ? 'runuser -u postgres -- ' : '';
+    if (asServer) {
+      fs.chmodSync(pg, 0o777);
+    }
+    try {
+      expect(sh(`${asServer}initdb -D ${pg}/data -U postgres --auth=trust >/dev/null`).out).toBe('');
+      expect(sh(`${asServer}pg_ctl -D ${pg}/data -o "-k ${pg} -p 54329 -c listen_addresses=''" -w start >/dev/null`).ok).toBe(true);
+      // An RDS-like master: CREATEROLE and CREATEDB, not a superuser; it owns the database RDS created.
+      expect(sql('postgres', 'postgres', 'CREATE ROLE master LOGIN CREATEROLE CREATEDB').ok).toBe(true);
+      expect(sql('postgres', 'postgres', 'CREATE DATABASE feast OWNER master').ok).toBe(true);
+      expect(sql('postgres', 'postgres', 'CREATE ROLE bystander LOGIN').ok).toBe(true);
+      const env = { PGUSER: 'master', PGDATABASE: 'postgres', APP_ROLE: 'feast', APP_PASSWORD: 'Abc123xyz', APP_DATABASES: 'feast feast_registry' };
+      for (const run of [1, 2]) {
+        const result = sh(script, env);
+        expect({ run, ...result }).toMatchObject({ run, ok: true });
+      }
+      expect(sql('postgres', 'postgres', "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'feast'").out.trim())
+        .toBe('f|f|f|f|f|t');
+      expect(sql('postgres', 'postgres', "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE pg_get_userbyid(datdba) = 'feast'").out.trim())
+        .toBe('feast,feast_registry');
+      // The role can create its schema (migrations) in both databases; nobody else may even connect.
+      expect(sql('feast', 'feast', 'CREATE TABLE t (id int)').ok).toBe(true);
+      expect(sql('feast', 'feast_registry', 'CREATE TABLE t (id int)').ok).toBe(true);
+      expect(sql('bystander', 'feast', 'SELECT 1').out).toContain('permission denied for database');
+    } finally {
+      sh(`${asServer}pg_ctl -D ${pg}/data -m immediate stop >/dev/null 2>&1`);
+      fs.rmSync(pg, { recursive: true, force: true });
+    }
   });
 
   test('the master credentials reach only the db-admin namespace, the role\'s credentials only the application namespace', () => {
