@@ -65,6 +65,8 @@ export class ManifestChart extends Construct {
       atomic: true,
       wait: true,
       waitForJobs: props.waitForJobs,
+      // A Job may wait for secrets to sync and a database to accept connections before it completes.
+      timeout: props.waitForJobs ? 900 : undefined,
       dependsOn: [...new Set([...props.cluster.workloadPrerequisites, ...(props.dependsOn ?? [])])],
     });
   }
