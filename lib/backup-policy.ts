@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { BackupSchedule } from './core/backup-schedule';
 import { Duration } from './core/duration';
 import { DataStoreKind, DataStoreProtection, DataStoreRecord, IDataStoreCoverage } from './core/data-store-registry';
-import { IBackupPlan, ICloudServices, IKubernetesCluster } from './core/interfaces';
+import { ClusterBackupLocation, IBackupPlan, ICloudServices, IKubernetesCluster, IWorkloadIdentity } from './core/interfaces';
+import { RestoreKind, RestoreProcedure } from './core/restore';
 import { PlatformStack } from './core/platform-stack';
 import { checkInteger, claimSingleton, isCloudServices, isKubernetesCluster, requireConstruct, requireProps } from './core/validate';
 import { ChartCatalog } from './k8s/chart-catalog';
@@ -98,6 +99,7 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
       copyRegion: this.copyRegion,
       copyRpo: this.schedule.copyRpo,
       retention: this.stack.recoveryObjective.retention,
+      restore: this.plan.restoreProcedure(store),
     };
   }
 
@@ -148,8 +150,59 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
     this.stack.dataStores.protect(path, {
       mechanism: `Velero (bucket in ${location.bucket.region})`, rpo: Duration.minutes(veleroMinutes), copyRegion: location.bucket.region,
       copyRpo: Duration.minutes(veleroMinutes), retention: this.stack.recoveryObjective.retention,
+      restore: veleroRestore(location, cluster.clusterName, identity),
     });
   }
+}
+
+/** Name of the read-only backup location the runbook adds to the DR deployment's Velero. */
+const RESTORE_LOCATION = 'lost-region';
+
+/**
+ * How cluster state comes back: the Velero of the stack deployed in the DR region reads the old backups from their
+ * bucket (already in the DR region) as a read-only location and restores the newest completed one, leaving the
+ * objects the deploy re-created as they are.
+ */
+function veleroRestore(location: ClusterBackupLocation, clusterName: string, identity: IWorkloadIdentity): RestoreProcedure {
+  const bucketRegion = location.bucket.region;
+  const config = Object.entries(location.config ?? {});
+  const configVars = Object.fromEntries(config.map(([key]) => [`CONFIG_${key.toUpperCase()}`, location.config![key]]));
+  const configArg = config.length === 0 ? '' : ` --config "${config.map(([key]) => `${key}=$CONFIG_${key.toUpperCase()}`).join(',')}"`;
+  return {
+    kind: RestoreKind.CLUSTER_STATE,
+    summary: `Velero restore of the newest backup of \`${clusterName}\` from its bucket in ${bucketRegion}`,
+    afterDeploy: true,
+    prerequisites: [
+      `The Velero backup bucket in \`${bucketRegion}\` (prefix \`${clusterName}\`) and the key that encrypts it.`,
+      'The `velero` and `kubectl` CLIs and `jq` on the machine that runs the restore.',
+    ],
+    steps: [{
+      title: 'Point kubectl at the cluster of the DR deployment',
+      detail: 'Use the kubeconfig of the cluster the DR deployment created (its `kubeconfig_command` output, when the stack has one), ' +
+        'and check the context before going on.',
+      commands: ['kubectl config current-context', 'kubectl -n velero get deployment velero'],
+    }, {
+      title: 'Let the new Velero read the old backups',
+      detail: 'The DR deployment\'s Velero identity (`VELERO_PRINCIPAL` below) must be allowed to list and read the bucket (`BACKUP_BUCKET`) ' +
+        'and decrypt with its key; grant that first. The location is read-only: nothing is written into the old backups.',
+      lookups: { BACKUP_BUCKET: location.bucket.bucketName, ...configVars },
+      deployedLookups: { VELERO_PRINCIPAL: identity.principalId },
+      commands: [
+        `velero backup-location create ${RESTORE_LOCATION} --provider ${location.provider} --bucket "$BACKUP_BUCKET" --prefix ${clusterName}` +
+        `${configArg} --access-mode ReadOnly`,
+        `kubectl -n velero wait backupstoragelocation/${RESTORE_LOCATION} --for=jsonpath='{.status.phase}'=Available --timeout=10m`,
+      ],
+    }, {
+      title: 'Restore the newest completed backup',
+      detail: 'Objects the deploy already re-created are left as they are (`--existing-resource-policy none`).',
+      commands: [
+        "BACKUP=$(kubectl -n velero get backups.velero.io -o json | jq -r '[.items[] | select(.spec.storageLocation==\"" + RESTORE_LOCATION + "\" " +
+        "and .status.phase==\"Completed\")] | sort_by(.status.completionTimestamp) | last | .metadata.name')",
+        'velero restore create --from-backup "$BACKUP" --exclude-namespaces velero,kube-system --existing-resource-policy none --wait',
+        'velero restore get',
+      ],
+    }],
+  };
 }
 
 /** Velero runs on a plain cron: the longest interval that divides a day and is at most the RPO (daily at most). */

@@ -113,6 +113,7 @@ export class BudgetAlerts extends Construct {
       tagKeys: cost.tagKeys,
       anomalyThresholdUsd,
     });
+    stack.addBudget({ path: this.node.path, monthlyLimitUsd: props.monthlyLimitUsd });
     stack.addComponent({
       path: this.node.path, name: 'BudgetAlerts',
       description: `$${props.monthlyLimitUsd}/month on ${key}=${value}; actual at ${actual.join('/')}%, forecast at ${forecast.join('/')}%; ` +

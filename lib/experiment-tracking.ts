@@ -193,6 +193,7 @@ export class ExperimentTracking extends Construct {
         'http://localhost:5000 as user `admin`; the password was generated in the cluster and is read with the second command.',
       command: `${this.portForwardCommand}\n${this.adminPasswordCommand}`,
     });
+    this.registerRestoreClients(stack, namespaceName);
     stack.addComponent({
       path: this.node.path, name: 'ExperimentTracking',
       description: `MLflow ${ChartCatalog.MLFLOW.appVersion} (chart ${ChartCatalog.MLFLOW.chart} ${ChartCatalog.MLFLOW.version}), ${replicas} replicas, auth on`,
@@ -200,6 +201,35 @@ export class ExperimentTracking extends Construct {
   }
 
   /** An `admin` user with a 32-character password generated once by External Secrets in the cluster. */
+  /** After a restore in the DR region, MLflow's Helm values move to the restored database and artifact bucket. */
+  private registerRestoreClients(stack: PlatformStack, namespace: string): void {
+    const chart = ChartCatalog.MLFLOW;
+    const upgrade = `helm upgrade ${RELEASE_NAME} ${chart.chart} --repo ${chart.repository} --version ${chart.version} -n ${namespace} --reuse-values --wait`;
+    const client = `MLflow (Helm release \`${RELEASE_NAME}\` in namespace \`${namespace}\`)`;
+    const registered = (store: { node: { path: string } }) => stack.dataStores.stores.some((e) => e.store.path === store.node.path);
+    if (registered(this.database)) {
+      stack.dataStores.addClient(this.database.node.path, {
+        name: client,
+        repoint: {
+          title: 'Point MLflow\'s tracking and auth databases at the restored instance',
+          detail: 'Run after the role\'s login is restored (above), so the new pods log in.',
+          commands: [`${upgrade} \\\n  --set-string backendStore.postgres.host="$ENDPOINT" --set-string auth.postgres.host="$ENDPOINT"`],
+        },
+      });
+    }
+    if (registered(this.artifactStore)) {
+      stack.dataStores.addClient(this.artifactStore.node.path, {
+        name: client,
+        repoint: {
+          title: 'Point MLflow\'s artifact root at the restored bucket',
+          detail: `MLflow's identity in the DR deployment (\`${SERVICE_ACCOUNT}\` in \`${namespace}\`) must be allowed to read and write that ` +
+            'bucket and use its key; grant it before the upgrade.',
+          commands: [`${upgrade} \\\n  --set-string artifactRoot.s3.bucket="$ENDPOINT"`],
+        },
+      });
+    }
+  }
+
   private generateAdminSecret(cluster: IKubernetesCluster, namespace: PlatformNamespace): ManifestChart {
     const generator = 'mlflow-admin-password';
     return new ManifestChart(this, 'AdminSecret', {

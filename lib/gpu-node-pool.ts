@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { GpuInstanceCatalog, GpuInstanceSpec, CpuArchitecture } from './aws/gpu-instance-catalog';
+import { CostUnit, HOURS_PER_MONTH } from './core/cost-estimate';
 import { ValidationError } from './core/errors';
 import { IGpuNodeGroup, IKubernetesCluster } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
@@ -154,7 +155,23 @@ export class GpuNodePool extends Construct {
       poolName: id,
       capacityReservationId: props.capacityReservationId,
     });
-    PlatformStack.ofConstruct(this).addComponent({
+    const stack = PlatformStack.ofConstruct(this);
+    const spot = props.capacityType === CapacityType.SPOT;
+    const discount = stack.usage.spotDiscountPercent;
+    stack.addCostLine({
+      component: this.node.path, gpuPool: this.node.path, resource: `GPU nodes (${this.spec.instanceType}, ${spot ? 'spot' : 'on-demand'})`,
+      region: stack.primaryRegion, unit: CostUnit.HOUR, baselineQuantity: minSize * HOURS_PER_MONTH, fullScaleQuantity: maxSize * HOURS_PER_MONTH,
+      priceKey: `ec2:${this.spec.instanceType}`,
+      assumption: `${minSize} (minSize) to ${maxSize} (maxSize) nodes x ${HOURS_PER_MONTH} h at the on-demand price` +
+        (spot ? `; spot: expected ${discount}% below on-demand (usageAssumptions.spotDiscountPercent), the on-demand price is the ceiling` : ''),
+      ...(spot ? { expectedPriceFactor: (100 - discount) / 100 } : {}),
+    });
+    stack.addCostLine({
+      component: this.node.path, gpuPool: this.node.path, resource: `GPU node root volumes (gp3, ${diskSizeGiB} GiB)`,
+      region: stack.primaryRegion, unit: CostUnit.GB_MONTH, baselineQuantity: minSize * diskSizeGiB, fullScaleQuantity: maxSize * diskSizeGiB,
+      priceKey: 'ebs:gp3', assumption: `${minSize} to ${maxSize} nodes x ${diskSizeGiB} GiB (diskSizeGiB)`,
+    });
+    stack.addComponent({
       path: this.node.path, name: 'GpuNodePool',
       description: `${minSize}-${maxSize} x ${this.spec.instanceType} (${this.spec.gpuCount} x ${this.spec.gpuModel} ${this.spec.gpuMemoryGiB} GiB), ` +
         `${props.capacityType ?? CapacityType.ON_DEMAND}, $${this.spec.onDemandHourlyUsd}/h on-demand per node` +

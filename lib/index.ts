@@ -2,9 +2,11 @@
 export * from './core/error-inspection';
 export * from './core/duration';
 export * from './core/cost-allocation';
+export * from './core/cost-estimate';
 export * from './core/recovery-objective';
 export * from './core/backup-schedule';
 export * from './core/data-store-registry';
+export * from './core/restore';
 export * from './core/interfaces';
 export * from './core/platform-report';
 export * from './core/platform-stack';
@@ -36,6 +38,7 @@ export * from './aws/container-repository';
 export * from './aws/aws-backup-plan';
 export * from './aws/aws-cost-budget';
 export * from './aws/gpu-instance-catalog';
+export * from './aws/aws-price-catalog';
 export * from './aws/policy/aws-policy-rules';
 
 // The platform constructs.

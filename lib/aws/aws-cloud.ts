@@ -7,6 +7,7 @@ import {
   IContainerRepository, IObjectStore, IPostgresDatabase, ObjectStoreOptions, PostgresDatabaseOptions,
 } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
+import { AwsPriceCatalog } from './aws-price-catalog';
 import { AwsBackupPlan } from './aws-backup-plan';
 import { validateAwsCloudInput } from './aws-catalogs';
 import { AwsCostBudget } from './aws-cost-budget';
@@ -95,6 +96,7 @@ export class AwsCloud extends Construct implements ICloudServices {
     this.accountId = new DataAwsCallerIdentity(this, 'Account', { provider: this.provider }).accountId;
     this.partition = new DataAwsPartition(this, 'Partition', { provider: this.provider }).partition;
     this.stack.policy.addRules(AwsPolicyRules.all());
+    this.stack.usePriceCatalog(AwsPriceCatalog.load());
   }
 
   /** The provider of a region role. */

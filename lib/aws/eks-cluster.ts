@@ -11,6 +11,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Annotations, Fn, ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { DeploymentPhase } from '../core/platform-report';
 import {
@@ -414,6 +415,14 @@ export class EksCluster extends EksClusterBase {
     if (props.clusterAutoscaler ?? true) {
       new EksClusterAutoscaler(this, 'ClusterAutoscaler', this);
     }
+    const systemType = system.instanceType ?? 'm7i.large';
+    const cost = (resource: string, unit: CostUnit, baseline: number, full: number, priceKey: string, assumption: string) =>
+      cloud.stack.addCostLine({ component: this.node.path, resource, region: cloud.primaryRegion, unit, baselineQuantity: baseline, fullScaleQuantity: full, priceKey, assumption });
+    cost('EKS control plane (standard support)', CostUnit.HOUR, HOURS_PER_MONTH, HOURS_PER_MONTH, 'eks:cluster-standard',
+      `${HOURS_PER_MONTH} h; costs 6x (eks:cluster-extended) once Kubernetes ${this.kubernetesVersion} leaves standard support`);
+    cost(`system nodes (${systemType})`, CostUnit.HOUR, minSize * HOURS_PER_MONTH, maxSize * HOURS_PER_MONTH, `ec2:${systemType}`,
+      `${minSize} to ${maxSize} nodes x ${HOURS_PER_MONTH} h, on-demand`);
+    cost('system node root volumes (gp3, 50 GiB)', CostUnit.GB_MONTH, minSize * 50, maxSize * 50, 'ebs:gp3', `${minSize} to ${maxSize} nodes x 50 GiB`);
     cloud.stack.addComponent({
       path: this.node.path, name: 'EksCluster',
       description: `EKS ${this.kubernetesVersion} "${this.clusterName}", ${access.publicAccess ? `public endpoint limited to ${access.publicCidrs.join(', ')}` : 'private endpoint'}`,

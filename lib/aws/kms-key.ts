@@ -1,7 +1,10 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
+import { PlatformStack } from '../core/platform-stack';
 
 /** An AWS service allowed to use a key, and the condition that scopes it. */
 export interface KmsServiceGrant {
@@ -113,5 +116,13 @@ export class KmsKey extends Construct {
     });
     new KmsAlias(this, 'Alias', { provider: props.provider, name: `alias/${props.aliasName}`, targetKeyId: this.resource.keyId });
     this.keyArn = this.resource.arn;
+    const stack = PlatformStack.ofConstruct(this);
+    const region = props.provider.region;
+    stack.addCostLine({
+      component: this.node.path, resource: `KMS key (${props.purpose})`,
+      region: region !== undefined && !Token.isUnresolved(region) ? region : stack.primaryRegion,
+      unit: CostUnit.MONTH, baselineQuantity: 1, fullScaleQuantity: 1, priceKey: 'kms:key',
+      assumption: `one customer-managed key; requests (first 20,000 a month free) are not counted; ${HOURS_PER_MONTH} hours a month`,
+    });
   }
 }

@@ -13,7 +13,9 @@ import * as crypto from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { BackupSchedule } from '../core/backup-schedule';
 import { DataStoreKind } from '../core/data-store-registry';
+import { RestoreKind, RestoreProcedure } from '../core/restore';
 import { Duration } from '../core/duration';
+import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
 import { ValidationError } from '../core/errors';
 import {
   ApplicationRoleCredentials, ApplicationRoleOptions, IKubernetesCluster, IPostgresDatabase, PostgresDatabaseOptions,
@@ -162,8 +164,18 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
     const stack = cloud.stack;
     stack.dataStores.register({
       path: this.node.path, kind: DataStoreKind.DATABASE, purpose: props.purpose, resourceId: this.resource.arn,
-      region: cloud.primaryRegion, backupServiceEligible: true,
+      region: cloud.primaryRegion, backupServiceEligible: true, sizeGiB: storage,
+      // A restore in the DR region goes into the network of the stack deployed there.
+      deployedLookups: { SUBNET_GROUP: subnets.name, SECURITY_GROUP: securityGroup.id, PARAMETER_GROUP: parameters.name },
     });
+    const cost = (resource: string, unit: CostUnit, baseline: number, full: number, priceKey: string, assumption: string) =>
+      stack.addCostLine({ component: this.node.path, resource, region: cloud.primaryRegion, unit, baselineQuantity: baseline, fullScaleQuantity: full, priceKey, assumption });
+    cost(`RDS PostgreSQL ${instanceClass}, Multi-AZ`, CostUnit.HOUR, HOURS_PER_MONTH, HOURS_PER_MONTH, `rds-postgres:${instanceClass}:multi-az`,
+      `${HOURS_PER_MONTH} h, on-demand`);
+    cost('RDS gp3 storage, Multi-AZ', CostUnit.GB_MONTH, storage, maxStorage, 'rds:gp3:multi-az',
+      `allocatedStorageGiB (${storage}) at baseline, storage autoscaling to maxAllocatedStorageGiB (${maxStorage}) at full scale; ` +
+      'backup storage up to the database size is free');
+    cost('master password secret (Secrets Manager)', CostUnit.MONTH, 1, 1, 'secretsmanager:secret', 'one secret RDS manages');
     const retention = Duration.days(retentionDays);
     // RDS uploads transaction logs every 5 minutes: point-in-time recovery in the primary region.
     stack.dataStores.protect(this.node.path, {
@@ -183,6 +195,7 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
       stack.dataStores.protect(this.node.path, {
         mechanism: 'RDS cross-region automated backup replication', rpo: Duration.minutes(5), copyRegion: cloud.drRegion,
         copyRpo: Duration.minutes(15), retention,
+        restore: pointInTimeRestore(cloud, identifier, instanceClass, this.backupReplication),
       });
     }
   }
@@ -190,6 +203,51 @@ export class PostgresDatabase extends Construct implements IPostgresDatabase {
   public addApplicationRole(scope: IConstruct, id: string, options: ApplicationRoleOptions): ApplicationRoleCredentials {
     return new PostgresApplicationRole(scope as Construct, id, { ...options, database: this, cluster: asEksCluster(this, options.cluster) }).credentials;
   }
+}
+
+/**
+ * How the replicated automated backups restore in the DR region: a new instance (`<identifier>-restored`) at the
+ * latest restorable time, in the subnet group and security group of the stack deployed there, encrypted with the
+ * DR data key, with the instance's own settings (Multi-AZ, IAM authentication, deletion protection).
+ */
+function pointInTimeRestore(cloud: AwsCloud, identifier: string, instanceClass: string,
+  replication: DbInstanceAutomatedBackupsReplication): RestoreProcedure {
+  const dr = cloud.drRegion;
+  const target = `${identifier}-restored`.slice(0, 63);
+  return {
+    kind: RestoreKind.POINT_IN_TIME,
+    summary: `point-in-time restore of \`${identifier}\` in ${dr} from the replicated automated backups`,
+    afterDeploy: true,
+    prerequisites: [
+      `The replicated automated backups of RDS instance \`${identifier}\` in \`${dr}\` (aws_db_instance_automated_backups_replication), encrypted with the DR data key.`,
+      `The DR data KMS key in \`${dr}\` (alias \`alias/${cloud.namePrefix}/data\`), which encrypts the replicated backups, replica buckets and secret replicas.`,
+      `The replicas in \`${dr}\` of the Secrets Manager secrets with the database roles' passwords (the restored database keeps them).`,
+    ],
+    steps: [{
+      title: `Check the replicated backups of \`${identifier}\` in ${dr} and their restore window`,
+      lookups: { BACKUPS_ARN: replication.id },
+      commands: [
+        `aws rds describe-db-instance-automated-backups --region ${dr} --db-instance-automated-backups-arn "$BACKUPS_ARN" \\\n` +
+        "  --query 'DBInstanceAutomatedBackups[0].[Status,RestoreWindow.LatestTime]' --output text",
+      ],
+    }, {
+      title: `Restore \`${target}\` to the latest restorable time`,
+      detail: 'Takes the settings of the original instance; wait until it is available.',
+      lookups: { DR_KEY_ARN: cloud.key(KeyPurpose.DATA, AwsRegionRole.DR).keyArn },
+      commands: [
+        [
+          `aws rds restore-db-instance-to-point-in-time --region ${dr} \\`,
+          '  --source-db-instance-automated-backups-arn "$BACKUPS_ARN" --use-latest-restorable-time \\',
+          `  --target-db-instance-identifier ${target} --db-instance-class ${instanceClass} --multi-az --storage-type gp3 \\`,
+          '  --kms-key-id "$DR_KEY_ARN" --db-subnet-group-name "$SUBNET_GROUP" --vpc-security-group-ids "$SECURITY_GROUP" \\',
+          '  --db-parameter-group-name "$PARAMETER_GROUP" --no-publicly-accessible --deletion-protection \\',
+          '  --enable-iam-database-authentication --copy-tags-to-snapshot',
+        ].join('\n'),
+        `aws rds wait db-instance-available --region ${dr} --db-instance-identifier ${target}`,
+      ],
+    }],
+    endpointCommand: `aws rds describe-db-instances --region ${dr} --db-instance-identifier ${target} --query 'DBInstances[0].Endpoint.Address' --output text`,
+  };
 }
 
 /** Image of the role bootstrap Job: the PostgreSQL client, pinned (uid 70 is `postgres` in the Alpine image). */
@@ -258,6 +316,12 @@ class PostgresApplicationRole extends Construct {
       // A restore in the DR region needs the password as much as the data.
       replica: [{ region: cloud.drRegion, kmsKeyId: cloud.key(KeyPurpose.DATA, AwsRegionRole.DR).keyArn }],
     });
+    for (const [region, what] of [[cloud.primaryRegion, 'secret'], [cloud.drRegion, 'replica in the DR region']]) {
+      PlatformStack.ofConstruct(this).addCostLine({
+        component: this.node.path, resource: `${props.roleName} login ${what} (Secrets Manager)`, region, unit: CostUnit.MONTH,
+        baselineQuantity: 1, fullScaleQuantity: 1, priceKey: 'secretsmanager:secret', assumption: 'a replica secret is billed as a secret; API calls not counted',
+      });
+    }
     PolicySuppressions.add(secret, [{
       id: 'CKV2_AWS_57',
       reason: 'Pods read the password once at start, so automatic rotation would break running MLflow servers. ' +
@@ -304,6 +368,26 @@ class PostgresApplicationRole extends Construct {
       dependsOn: [version, ...(props.dependsOn ?? [])],
       secrets: [{ secretName: props.secretName, secretArn: secret.arn, kmsKeyArn: key.keyArn, properties: ['username', 'password'] }],
     });
+    // The restored database keeps the role's old password, which the secret's replica in the DR region holds.
+    const stack = PlatformStack.ofConstruct(this);
+    if (stack.dataStores.stores.some((e) => e.store.path === database.node.path)) {
+      const dr = cloud.drRegion;
+      stack.dataStores.addClient(database.node.path, {
+        name: `Role \`${props.roleName}\``,
+        repoint: {
+          title: `Give the \`${props.roleName}\` login of the DR deployment the password the restored database knows`,
+          detail: 'The restored database keeps the password the role had before the disaster, held by the secret\'s replica in ' +
+            `${dr}; the DR deployment generated a new one. Copy the old one over and let External Secrets sync it into the application\'s namespace.`,
+          lookups: { OLD_LOGIN_SECRET: secret.name },
+          deployedLookups: { NEW_LOGIN_SECRET: secret.arn },
+          commands: [
+            `aws secretsmanager put-secret-value --region ${dr} --secret-id "$NEW_LOGIN_SECRET" --secret-string \\\n` +
+            `  "$(aws secretsmanager get-secret-value --region ${dr} --secret-id "$OLD_LOGIN_SECRET" --query SecretString --output text)"`,
+            `kubectl -n ${props.namespace} annotate externalsecret ${props.secretName} force-sync="$(date +%s)" --overwrite`,
+          ],
+        },
+      });
+    }
     this.credentials = {
       secretName: props.secretName, usernameKey: 'username', passwordKey: 'password',
       prerequisites: [bootstrap.resource, app.chart.resource],

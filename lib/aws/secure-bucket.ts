@@ -13,7 +13,9 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from 'constructs';
 import { BackupSchedule } from '../core/backup-schedule';
 import { DataStoreKind } from '../core/data-store-registry';
+import { RestoreKind, RestoreProcedure } from '../core/restore';
 import { Duration } from '../core/duration';
+import { CostUnit } from '../core/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { IObjectStore, IWorkloadIdentity } from '../core/interfaces';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
@@ -168,6 +170,12 @@ export class SecureBucket extends Construct implements IObjectStore {
 
     const registered = props.register ?? !props.isAccessLogBucket;
     const stack = cloud.stack;
+    const storedGiB = stack.usage.objectStorageGiBPerBucket;
+    stack.addCostLine({
+      component: this.node.path, resource: `S3 Standard storage (${props.purpose})`, region: this.region, unit: CostUnit.GB_MONTH,
+      baselineQuantity: storedGiB, fullScaleQuantity: storedGiB, priceKey: 's3:standard',
+      assumption: `usageAssumptions.objectStorageGiBPerBucket = ${storedGiB} GiB (noncurrent versions included); requests not counted`,
+    });
     if (registered) {
       stack.dataStores.register({
         path: this.node.path, kind: DataStoreKind.OBJECT_STORE, purpose: props.purpose, resourceId: this.bucketArn,
@@ -183,11 +191,20 @@ export class SecureBucket extends Construct implements IObjectStore {
           'Replicate a primary-region bucket instead.');
       }
       this.replica = this.replicate(cloud, props, versioning);
+      const replicatedGiB = stack.usage.replicatedGiBPerBucketPerMonth;
+      for (const [resource, priceKey] of [['replication transfer to the DR region', 's3:inter-region-transfer'], ['Replication Time Control', 's3:replication-time-control']]) {
+        stack.addCostLine({
+          component: this.node.path, resource: `${resource} (${props.purpose})`, region: this.region, unit: CostUnit.GB,
+          baselineQuantity: replicatedGiB, fullScaleQuantity: replicatedGiB, priceKey,
+          assumption: `usageAssumptions.replicatedGiBPerBucketPerMonth = ${replicatedGiB} GiB written a month`,
+        });
+      }
       if (registered) {
         const ro = stack.recoveryObjective;
         stack.dataStores.protect(this.node.path, {
           mechanism: 'S3 cross-region replication (RTC 15 min)',
           rpo: Duration.minutes(15), copyRegion: cloud.drRegion, copyRpo: Duration.minutes(15), retention: ro.retention,
+          restore: replicaRestore(cloud.drRegion, props.purpose, this.bucketName, this.replica),
         });
       }
     }
@@ -295,6 +312,28 @@ export class SecureBucket extends Construct implements IObjectStore {
     });
     return replica;
   }
+}
+
+/** How a replicated bucket comes back: its replica in the DR region already holds the objects; clients move to it. */
+function replicaRestore(drRegion: string, purpose: string, bucketName: string, replica: SecureBucket): RestoreProcedure {
+  return {
+    kind: RestoreKind.REPLICA,
+    summary: `re-point clients to the replica bucket in ${drRegion}`,
+    prerequisites: [
+      `The replica of the \`${purpose}\` bucket in \`${drRegion}\` (versioned, encrypted with the DR data key), which holds every object replicated up to 15 minutes before the loss.`,
+    ],
+    steps: [{
+      title: `Check the replica of \`${purpose}\` in ${drRegion}`,
+      detail: 'Objects still pending replication when the primary region was lost are missing (at most 15 minutes of writes). ' +
+        'The replica needs no promotion: it is a writable bucket; only the replication from the lost bucket stops.',
+      lookups: { SOURCE_BUCKET: bucketName, REPLICA_BUCKET: replica.bucketName },
+      commands: [
+        `aws s3api head-bucket --region ${drRegion} --bucket "$REPLICA_BUCKET"`,
+        `aws s3api list-object-versions --region ${drRegion} --bucket "$REPLICA_BUCKET" --max-items 5 --query 'Versions[].[Key,LastModified]' --output text`,
+      ],
+    }],
+    endpointCommand: 'echo "$REPLICA_BUCKET"',
+  };
 }
 
 /** A bucket_prefix (at most 37 characters) from the name prefix and purpose. */

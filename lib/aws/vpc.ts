@@ -13,6 +13,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { checkCidr, checkInteger, requireConstruct, requireProps } from '../core/validate';
 import { AwsCloud } from './aws-cloud';
@@ -124,6 +125,17 @@ export class Vpc extends Construct {
       new RouteTableAssociation(this, `PrivateSubnet${i + 1}Routes`, { provider, subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
     }
     this.addFlowLogs(cloud);
+    const natGiB = cloud.stack.usage.natProcessedGiBPerMonth;
+    cloud.stack.addCostLine({
+      component: this.node.path, resource: `${natCount} NAT gateway(s)`, region: cloud.primaryRegion, unit: CostUnit.HOUR,
+      baselineQuantity: natCount * HOURS_PER_MONTH, fullScaleQuantity: natCount * HOURS_PER_MONTH, priceKey: 'vpc:nat-gateway-hour',
+      assumption: `${natCount} x ${HOURS_PER_MONTH} h; the Elastic IPs' public IPv4 charge is not counted`,
+    });
+    cloud.stack.addCostLine({
+      component: this.node.path, resource: 'NAT gateway data processing', region: cloud.primaryRegion, unit: CostUnit.GB,
+      baselineQuantity: natGiB, fullScaleQuantity: natGiB, priceKey: 'vpc:nat-gateway-gb',
+      assumption: `usageAssumptions.natProcessedGiBPerMonth = ${natGiB} GiB`,
+    });
   }
 
   private addFlowLogs(cloud: AwsCloud): void {

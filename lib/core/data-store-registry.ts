@@ -1,4 +1,5 @@
 import { Duration } from './duration';
+import type { DataStoreClient, RestoreProcedure } from './restore';
 
 /** Kinds of stateful stores the platform keeps. */
 export enum DataStoreKind {
@@ -24,6 +25,21 @@ export interface DataStoreRecord {
   readonly region: string;
   /** Whether the cloud's backup service can protect this kind of store. */
   readonly backupServiceEligible: boolean;
+  /**
+   * Data size the restore-time estimates assume, in GiB (e.g. a database's allocated storage); the
+   * RecoveryObjective's restore assumptions override it.
+   *
+   * @default - the RecoveryObjective's restore assumptions for the kind
+   */
+  readonly sizeGiB?: number;
+  /**
+   * Where a restore of this store goes in the stack deployed in the DR region (its subnet group, security group):
+   * shell variable to value (a Terraform token of the stack), read from the DR deployment's state after it is
+   * deployed. Restore steps use them as `$NAME`.
+   *
+   * @default - none
+   */
+  readonly deployedLookups?: { [variable: string]: string };
 }
 
 /** How a store is protected, as recorded by the construct that protects it. */
@@ -38,6 +54,13 @@ export interface DataStoreProtection {
   readonly copyRpo: Duration;
   /** How long recovery points are kept. */
   readonly retention: Duration;
+  /**
+   * How the copy is restored, with the restore-time model that applies. Synth fails when a store's copies outside
+   * its region state none, because a copy nobody can restore in time does not meet the RTO.
+   *
+   * @default - none (only acceptable for copies inside the store's region)
+   */
+  readonly restore?: RestoreProcedure;
 }
 
 /** A registered store and the protections recorded for it. */
@@ -46,6 +69,12 @@ export interface DataStoreEntry {
   readonly store: DataStoreRecord;
   /** Every protection recorded for it. */
   readonly protections: DataStoreProtection[];
+  /**
+   * Who uses the store and must be re-pointed to its restored copy.
+   *
+   * @default - none
+   */
+  readonly clients?: DataStoreClient[];
 }
 
 /** Something that protects every store it is responsible for, including stores registered after it. */
@@ -59,7 +88,7 @@ export interface IDataStoreCoverage {
  * them. The stack's validation proves from this registry that every store meets the recovery objective.
  */
 export class DataStoreRegistry {
-  private readonly entries = new Map<string, { store: DataStoreRecord; protections: DataStoreProtection[] }>();
+  private readonly entries = new Map<string, { store: DataStoreRecord; protections: DataStoreProtection[]; clients: DataStoreClient[] }>();
   private readonly coverages: IDataStoreCoverage[] = [];
 
   /** Adds a coverage that is asked about every store, whenever it was registered. */
@@ -72,7 +101,7 @@ export class DataStoreRegistry {
     if (this.entries.has(store.path)) {
       throw new Error(`data store ${store.path} is registered twice`);
     }
-    this.entries.set(store.path, { store, protections: [] });
+    this.entries.set(store.path, { store, protections: [], clients: [] });
   }
 
   /** Records how a registered store is protected. */
@@ -84,10 +113,20 @@ export class DataStoreRegistry {
     entry.protections.push(protection);
   }
 
+  /** Records a client of a registered store, which the restore runbook re-points to the restored copy. */
+  public addClient(path: string, client: DataStoreClient): void {
+    const entry = this.entries.get(path);
+    if (!entry) {
+      throw new Error(`data store ${path} is not registered`);
+    }
+    entry.clients.push(client);
+  }
+
   /** Every registered store, in registration order. */
   public get stores(): DataStoreEntry[] {
     return [...this.entries.values()].map((e) => ({
       store: e.store,
+      clients: [...e.clients],
       protections: [
         ...e.protections,
         ...this.coverages.map((c) => c.protectionFor(e.store)).filter((p): p is DataStoreProtection => p !== undefined),

@@ -1,4 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import type { DataStoreRecord } from './data-store-registry';
+import type { RestoreProcedure } from './restore';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ITerraformDependable } from 'cdktf';
 import { IConstruct } from 'constructs';
@@ -293,6 +295,11 @@ export interface BackupPlanOptions {
 export interface IBackupPlan extends IConstruct {
   /** Name of the backup mechanism, e.g. `AWS Backup`, for the report. */
   readonly mechanism: string;
+  /**
+   * How a store's copy in the DR region is restored from this plan's recovery points (restore kind, steps with
+   * the plan's vault and role), or undefined when the plan cannot say.
+   */
+  restoreProcedure(store: DataStoreRecord): RestoreProcedure | undefined;
 }
 
 /** Where cluster-state backups (Velero) go. */

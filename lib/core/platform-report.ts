@@ -1,7 +1,9 @@
 import { CostAllocation } from './cost-allocation';
+import { CostEstimate, CostEstimator, HOURS_PER_MONTH } from './cost-estimate';
 import { DataStoreEntry } from './data-store-registry';
 import { PolicyFinding } from './policy/policy-rule';
 import { RecoveryObjective } from './recovery-objective';
+import { restoreOptions } from './restore-runbook';
 
 /** A component the platform runs, for the report. */
 export interface PlatformComponent {
@@ -65,6 +67,12 @@ export interface PlatformReportInput {
    */
   readonly deploymentSteps?: DeploymentStep[];
   /**
+   * Monthly cost estimate.
+   *
+   * @default - no estimate section
+   */
+  readonly costEstimate?: CostEstimate;
+  /**
    * Why synth failed, when it did: the report then says `status: "failed"` and no `cdk.tf.json` is left for
    * the stack.
    *
@@ -94,6 +102,7 @@ export class PlatformReport {
       },
       components: input.components.map((c) => ({ ...c })),
       deploymentSteps: (input.deploymentSteps ?? []).map((d) => ({ ...d })),
+      ...(input.costEstimate === undefined ? {} : { costEstimate: costEstimateJson(input.costEstimate) }),
       dataStores: input.dataStores.map((e) => ({
         path: e.store.path,
         kind: e.store.kind,
@@ -106,6 +115,8 @@ export class PlatformReport {
           copyRpoMinutes: p.copyRpo.toMinutes(),
           retentionDays: p.retention.toDays(),
         })),
+        // The fastest restore from outside the store's region; absent when no copy states one.
+        ...restoreJson(e, ro),
       })),
       policy: {
         rules: input.ruleCount,
@@ -150,15 +161,24 @@ export class PlatformReport {
       '',
     ];
     lines.push(...deploymentStepsMarkdown(input.deploymentSteps ?? []));
+    lines.push(...costEstimateMarkdown(input.costEstimate));
     lines.push('## Data stores and disaster recovery', '',
-      '| store | kind | purpose | region | protection | RPO (min) | copy region | copy RPO (min) | retention (days) |',
-      '|---|---|---|---|---|---|---|---|---|');
-    for (const store of json.dataStores) {
+      '| store | kind | purpose | region | protection | RPO (min) | copy region | copy RPO (min) | retention (days) | restore | est. restore (min) / RTO (min) |',
+      '|---|---|---|---|---|---|---|---|---|---|---|');
+    const ro = input.recoveryObjective;
+    input.dataStores.forEach((entry, i) => {
+      const store = json.dataStores[i];
+      const estimates = new Map(restoreOptions(entry, ro).map((o) => [o.protection, o]));
       const rows = store.protections.length > 0 ? store.protections : [{ mechanism: '**none**', rpoMinutes: '-', copyRegion: '-', copyRpoMinutes: '-', retentionDays: '-' }];
-      for (const p of rows) {
-        lines.push(`| \`${store.path}\` | ${store.kind} | ${cell(store.purpose)} | ${cell(store.region)} | ${p.mechanism} | ${p.rpoMinutes} | ${p.copyRegion} | ${p.copyRpoMinutes} | ${p.retentionDays} |`);
-      }
-    }
+      rows.forEach((p: any, j: number) => {
+        const option = estimates.get(entry.protections[j]);
+        const restore = option ? `${option.restore.kind}: ${cell(option.restore.summary)}` : '-';
+        const minutes = option ? `${option.estimate.minutes} / ${ro.rto.toMinutes()}${option.estimate.minutes > ro.rto.toMinutes() ? ' **over RTO**' : ''}` : '-';
+        lines.push(`| \`${store.path}\` | ${store.kind} | ${cell(store.purpose)} | ${cell(store.region)} | ${p.mechanism} | ${p.rpoMinutes} | ${p.copyRegion} | ${p.copyRpoMinutes} | ${p.retentionDays} | ${restore} | ${minutes} |`);
+      });
+    });
+    lines.push('', 'Restore estimates follow the documented restore-time model (see `restore-runbook.md`, written beside this report with the ' +
+      'steps to restore in the DR region); only copies outside the store\'s region are restores from the DR region.');
     lines.push('', '## Policy', '',
       `${json.policy.rules} rules; ${json.policy.errors} errors, ${json.policy.warnings} warnings, ${json.policy.suppressed} suppressed` +
       (input.failure === undefined ? '.' : ' (synth failed: findings may be incomplete).'), '');
@@ -196,4 +216,96 @@ function deploymentStepsMarkdown(steps: DeploymentStep[]): string[] {
     lines.push('');
   }
   return lines;
+}
+
+/** The cost estimate as JSON: totals, per component, per GPU pool, every line, unpriced items and budget checks. */
+function costEstimateJson(e: CostEstimate): any {
+  const totals = (t: { baselineUsd: number; fullScaleUsd: number; fullScaleExpectedUsd: number }) =>
+    ({ baselineUsd: t.baselineUsd, fullScaleUsd: t.fullScaleUsd, fullScaleExpectedUsd: t.fullScaleExpectedUsd });
+  return {
+    currency: 'USD',
+    period: `month (${HOURS_PER_MONTH} hours)`,
+    regions: e.regions,
+    priceDates: { oldest: e.oldestPriceDate, newest: e.newestPriceDate },
+    pricesFromMemory: e.pricesFromMemory,
+    total: totals(e),
+    components: e.components.map((c) => ({ path: c.key, ...totals(c) })),
+    gpuPools: e.gpuPools.map((c) => ({ path: c.key, ...totals(c) })),
+    budgets: e.budgets.map((b) => ({
+      path: b.budget.path, monthlyLimitUsd: b.budget.monthlyLimitUsd, baselineExceeds: b.baselineExceeds,
+      fullScaleExceeds: b.fullScaleExceeds, poolsOverBudget: b.poolsOverBudget,
+    })),
+    warnings: e.warnings,
+    lines: e.lines.map((l) => ({
+      component: l.line.component, resource: l.line.resource, region: l.line.region, unit: l.line.unit,
+      baselineQuantity: l.line.baselineQuantity, fullScaleQuantity: l.line.fullScaleQuantity,
+      priceKey: l.line.priceKey, unitPriceUsd: l.price.usd, priceUnit: l.price.unit, priceDate: l.price.date, priceBasis: l.price.basis,
+      priceSource: l.price.source,
+      ...(l.line.gpuPool === undefined ? {} : { gpuPool: l.line.gpuPool }),
+      ...(l.line.expectedPriceFactor === undefined ? {} : { expectedPriceFactor: l.line.expectedPriceFactor }),
+      ...totals(l),
+      assumption: l.line.assumption,
+    })),
+    unpriced: e.unpriced.map((l) => ({ component: l.component, resource: l.resource, region: l.region, priceKey: l.priceKey })),
+  };
+}
+
+/** The cost estimate as a Markdown section (nothing without an estimate). */
+function costEstimateMarkdown(e: CostEstimate | undefined): string[] {
+  if (e === undefined) {
+    return [];
+  }
+  const usd = (n: number) => `$${CostEstimator.formatUsd(n)}`;
+  const cell = (s: any) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = ['## Cost estimate', '',
+    `Monthly USD (${HOURS_PER_MONTH} hours) in ${e.regions.map((r) => `\`${r}\``).join(', ')}, list prices dated ` +
+    `${e.oldestPriceDate === e.newestPriceDate ? e.oldestPriceDate : `${e.oldestPriceDate} to ${e.newestPriceDate}`}. ` +
+    'Baseline: every pool at its minimum size; full scale: at its maximum, spot at the on-demand ceiling. ' +
+    '"Expected" applies the spot discount assumption.' +
+    (e.pricesFromMemory.length > 0 ? ` ${e.pricesFromMemory.length} price(s) were written from memory and need a refresh (scripts/refresh-aws-prices.js).` : ''),
+    '',
+    '| | baseline | full scale (ceiling) | full scale (expected) |', '|---|---|---|---|',
+    `| **total** | **${usd(e.baselineUsd)}** | **${usd(e.fullScaleUsd)}** | **${usd(e.fullScaleExpectedUsd)}** |`,
+  ];
+  for (const b of e.budgets) {
+    lines.push(`| budget \`${b.budget.path}\` | ${usd(b.budget.monthlyLimitUsd)} | ${b.fullScaleExceeds ? '**exceeded**' : 'fits'} | |`);
+  }
+  if (e.warnings.length > 0) {
+    lines.push('', ...e.warnings.map((w) => `> **Warning:** ${cell(w)}`));
+  }
+  if (e.gpuPools.length > 0) {
+    lines.push('', '### GPU pools', '', '| pool | baseline | full scale (ceiling) | full scale (expected) |', '|---|---|---|---|',
+      ...e.gpuPools.map((g) => `| \`${g.key}\` | ${usd(g.baselineUsd)} | ${usd(g.fullScaleUsd)} | ${usd(g.fullScaleExpectedUsd)} |`));
+  }
+  lines.push('', '### Per component', '', '| component | baseline | full scale (ceiling) | full scale (expected) |', '|---|---|---|---|',
+    ...e.components.map((c) => `| \`${c.key}\` | ${usd(c.baselineUsd)} | ${usd(c.fullScaleUsd)} | ${usd(c.fullScaleExpectedUsd)} |`));
+  lines.push('', '### Lines', '',
+    '| component | resource | region | baseline qty | full qty | unit | unit price | baseline | full scale | assumption |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...e.lines.map((l) => `| \`${l.line.component}\` | ${cell(l.line.resource)} | ${l.line.region} | ${l.line.baselineQuantity} | ` +
+      `${l.line.fullScaleQuantity} | ${l.line.unit} | $${l.price.usd} (${l.price.date}${l.price.basis === 'memory' ? ', from memory' : ''}) | ` +
+      `${usd(l.baselineUsd)} | ${usd(l.fullScaleUsd)}${l.line.expectedPriceFactor === undefined ? '' : ` (expected ${usd(l.fullScaleExpectedUsd)})`} | ${cell(l.line.assumption)} |`));
+  if (e.unpriced.length > 0) {
+    lines.push('', '### Unpriced (left out of the totals)', '', '| component | resource | region | price key |', '|---|---|---|---|',
+      ...e.unpriced.map((l) => `| \`${l.component}\` | ${cell(l.resource)} | ${l.region} | ${l.priceKey} |`));
+  }
+  lines.push('');
+  return lines;
+}
+
+/** `{ restore }`: the fastest restore of a store from outside its region, against the RTO (empty when none is stated). */
+function restoreJson(entry: DataStoreEntry, ro: RecoveryObjective): any {
+  const best = restoreOptions(entry, ro)[0];
+  if (!best) {
+    return {};
+  }
+  return { restore: {
+    mechanism: best.protection.mechanism,
+    kind: best.restore.kind,
+    summary: best.restore.summary,
+    estimatedMinutes: best.estimate.minutes,
+    estimate: best.estimate.breakdown,
+    rtoMinutes: ro.rto.toMinutes(),
+    withinRto: best.estimate.minutes <= ro.rto.toMinutes(),
+  } };
 }

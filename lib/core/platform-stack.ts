@@ -1,14 +1,18 @@
-import { AnnotationMetadataEntryType, App, Aspects, ISynthesisSession, IStackSynthesizer, TerraformStack } from 'cdktf';
+import {
+  AnnotationMetadataEntryType, Annotations, App, Aspects, DefaultTokenResolver, ISynthesisSession, IStackSynthesizer, StringConcat, TerraformStack, Tokenization,
+} from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CostAllocation } from './cost-allocation';
+import { BudgetLimit, CostEstimate, CostEstimator, CostLine, IPriceCatalog, ResolvedUsageAssumptions, UsageAssumptions } from './cost-estimate';
 import { DataStoreRegistry } from './data-store-registry';
 import { ValidationError } from './errors';
 import { DeploymentStep, PlatformComponent, PlatformReport, PlatformReportInput } from './platform-report';
 import { PolicyPack } from './policy/policy-pack';
 import { IPolicyRule } from './policy/policy-rule';
 import { RecoveryObjective } from './recovery-objective';
+import { RestoreRunbook, unrestorableDataStores } from './restore-runbook';
 import { checkAwsRegion, checkPolicyRules } from './validate';
 
 /** Properties of a {@link PlatformStack}. */
@@ -25,6 +29,12 @@ export interface PlatformStackProps {
    * @default - only the clouds' rule packs
    */
   readonly policyRules?: IPolicyRule[];
+  /**
+   * Usage the cost estimate cannot read from the configuration (storage, transfer, log volume, spot discount).
+   *
+   * @default - the documented defaults of each UsageAssumptions field
+   */
+  readonly usageAssumptions?: UsageAssumptions;
 }
 
 /**
@@ -33,7 +43,8 @@ export interface PlatformStackProps {
  * Every construct of this library finds its stack with `PlatformStack.ofConstruct(this)`, so a resource can only be
  * created where cost tags and a recovery objective are declared. At synth the stack runs the policy pack,
  * proves that every registered data store is protected within the RPO with a copy outside the primary
- * region, and writes `platform-report.json` and `platform-report.md` beside `cdk.tf.json`.
+ * region and restores within the RTO by the documented estimate, and writes `platform-report.json`,
+ * `platform-report.md` and `restore-runbook.md` beside `cdk.tf.json`.
  *
  * @example
  * const stack = new PlatformStack(app, 'ml-prod', {
@@ -68,6 +79,11 @@ export class PlatformStack extends TerraformStack {
   public readonly policy: PolicyPack;
   private readonly components: PlatformComponent[] = [];
   private readonly deploymentSteps: DeploymentStep[] = [];
+  /** Usage assumptions of the cost estimate, defaults filled in. */
+  public readonly usage: ResolvedUsageAssumptions;
+  private readonly costLines: CostLine[] = [];
+  private readonly budgets: BudgetLimit[] = [];
+  private priceCatalog?: IPriceCatalog;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -88,6 +104,8 @@ export class PlatformStack extends TerraformStack {
     this.costAllocation = props.costAllocation;
     this.recoveryObjective = props.recoveryObjective;
     this.primaryRegion = props.primaryRegion;
+    this.usage = new ResolvedUsageAssumptions(props.usageAssumptions);
+    checkUsageAssumptions(this, this.usage);
     // 1.10 for S3-native state locking (use_lockfile), 1.11 for write-only arguments (passwords kept out of state).
     this.addOverride('terraform.required_version', `>= ${PlatformStack.MIN_TERRAFORM_VERSION}`);
     checkPolicyRules(this, 'policyRules', props.policyRules);
@@ -108,6 +126,33 @@ export class PlatformStack extends TerraformStack {
     }
   }
 
+  /** Records a billable thing for the cost estimate (constructs call this for everything they create that costs). */
+  public addCostLine(line: CostLine): void {
+    for (const [prop, value] of [['baselineQuantity', line.baselineQuantity], ['fullScaleQuantity', line.fullScaleQuantity]] as const) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ValidationError(this, `costLine.${prop}`, value, `must be a number of at least 0 (${line.resource} of ${line.component})`,
+          'Pass the monthly quantity.');
+      }
+    }
+    // Kept as given, not copied: a quantity may be a getter counted at synth (e.g. stores registered later).
+    this.costLines.push(line);
+  }
+
+  /** Registers a monthly budget: synth warns when full scale exceeds it and fails when the baseline alone does. */
+  public addBudget(budget: BudgetLimit): void {
+    this.budgets.push({ ...budget });
+  }
+
+  /** Sets the price catalog the cost lines are priced from (the cloud layer does this). */
+  public usePriceCatalog(catalog: IPriceCatalog): void {
+    this.priceCatalog = catalog;
+  }
+
+  /** The monthly cost estimate as it stands now. */
+  public costEstimate(): CostEstimate {
+    return CostEstimator.estimate(this.costLines, this.budgets, this.priceCatalog);
+  }
+
   /** The content of the platform report as it stands now. */
   public reportInput(): PlatformReportInput {
     return {
@@ -120,6 +165,7 @@ export class PlatformStack extends TerraformStack {
       findings: [...this.policy.findings],
       ruleCount: this.policy.rules.length,
       deploymentSteps: [...this.deploymentSteps],
+      costEstimate: this.costEstimate(),
     };
   }
 }
@@ -169,6 +215,13 @@ class PlatformSynthesizer implements IStackSynthesizer {
           `is not met by ${uncovered.length} data store(s):\n  ${uncovered.join('\n  ')}\n`,
           'Every data store needs a protection within the RPO and a copy in the DR region.');
       }
+      const unrestorable = unrestorableDataStores(this.stack.dataStores.stores, this.stack.recoveryObjective);
+      if (unrestorable.length > 0) {
+        throw new ValidationError(this.stack, 'recoveryObjective', `RTO ${this.stack.recoveryObjective.rto}`,
+          `is not met by ${unrestorable.length} data store(s):\n  ${unrestorable.join('\n  ')}\n`,
+          'Every data store needs a copy in the DR region that restores within the RTO by the documented estimate (see restore-runbook.md).');
+      }
+      checkCostEstimate(this.stack);
       this.inner.synthesize(session);
       // `cdktf synth` sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS, so the inner synthesizer writes cdk.tf.json
       // even when the stack has error annotations (policy ERROR findings). Fail here as a plain App.synth() does.
@@ -186,6 +239,34 @@ class PlatformSynthesizer implements IStackSynthesizer {
   }
 }
 
+/**
+ * Warns (Annotations) for every unpriced cost line and every budget full scale exceeds, and fails with a
+ * ValidationError when the baseline alone exceeds a budget.
+ */
+function checkCostEstimate(stack: PlatformStack): void {
+  const estimate = stack.costEstimate();
+  for (const warning of estimate.warnings) {
+    Annotations.of(stack).addWarning(warning);
+  }
+  const over = estimate.budgets.find((b) => b.baselineExceeds);
+  if (over) {
+    throw new ValidationError(stack, 'monthlyLimitUsd', over.budget.monthlyLimitUsd,
+      `of the budget at ${over.budget.path} is exceeded by the baseline alone: $${CostEstimator.formatUsd(estimate.baselineUsd)}/month with every pool at its minimum size`,
+      'Lower the minimum sizes (GPU pools, system nodes, database class) or raise the budget; see the cost estimate in platform-report.md.');
+  }
+}
+
+/** Usage assumptions must be non-negative numbers, and the spot discount a percentage below 100. */
+function checkUsageAssumptions(stack: PlatformStack, usage: ResolvedUsageAssumptions): void {
+  for (const [prop, value] of Object.entries(usage)) {
+    const max = prop === 'spotDiscountPercent' ? 99 : 1e9;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+      throw new ValidationError(stack, `usageAssumptions.${prop}`, value, `must be a number from 0 to ${max}`,
+        'Give the expected monthly quantity, or leave it unset for the default.');
+    }
+  }
+}
+
 /** `[path] message` of every error annotation in the stack. */
 function errorAnnotations(stack: TerraformStack): string[] {
   return stack.node.findAll().flatMap((c) => c.node.metadata
@@ -193,13 +274,20 @@ function errorAnnotations(stack: TerraformStack): string[] {
     .map((m) => `[${c.node.path}] ${m.data}`));
 }
 
-/** Writes platform-report.json and .md for the stack; `failure` marks the report as failed. */
+/** Resolves tokens the way the stack's own synthesis does (references become `${resource.address.attribute}`). */
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Writes platform-report.json and .md and restore-runbook.md for the stack; `failure` marks them as failed. */
 function writeReport(stack: PlatformStack, outdir: string, failure?: string): void {
   const dir = path.join(outdir, 'stacks', stack.node.id);
   fs.mkdirSync(dir, { recursive: true });
   const input = { ...stack.reportInput(), failure };
   fs.writeFileSync(path.join(dir, 'platform-report.json'), JSON.stringify(PlatformReport.toJson(input), null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'platform-report.md'), PlatformReport.toMarkdown(input));
+  fs.writeFileSync(path.join(dir, 'restore-runbook.md'), RestoreRunbook.toMarkdown({
+    stackName: stack.node.id, primaryRegion: stack.primaryRegion, recoveryObjective: stack.recoveryObjective,
+    dataStores: stack.dataStores.stores, resolve: (value) => String(Tokenization.resolve(value, { scope: stack, preparing: false, resolver: TOKEN_RESOLVER })), failure,
+  }));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Duration } from './duration';
 import { ValidationError } from './errors';
+import { RestoreAssumptions, RestoreTimeModel } from './restore';
 import { checkAwsRegion, checkRequired } from './validate';
 
 /** Properties of a {@link RecoveryObjective}. */
@@ -17,6 +18,13 @@ export interface RecoveryObjectiveProps {
    * @default Duration.days(35)
    */
   readonly retention?: Duration;
+  /**
+   * Sizes the restore-time estimates assume (database GiB, bucket GiB, Kubernetes objects). Synth proves each
+   * store restores within the RTO by these estimates.
+   *
+   * @default - each database's allocated storage, 100 GiB per bucket, 2000 Kubernetes objects
+   */
+  readonly restoreAssumptions?: RestoreAssumptions;
 }
 
 /**
@@ -62,12 +70,20 @@ export class RecoveryObjective {
   public readonly drRegion: string;
   /** Retention of recovery points. */
   public readonly retention: Duration;
+  /** Sizes the restore-time estimates assume. */
+  public readonly restoreAssumptions: RestoreAssumptions;
 
   private constructor(props: RecoveryObjectiveProps) {
     this.rpo = props?.rpo;
     this.rto = props?.rto;
     this.drRegion = props?.drRegion;
     this.retention = props?.retention ?? Duration.days(35);
+    this.restoreAssumptions = { ...props?.restoreAssumptions };
+  }
+
+  /** The same objective with other restore-time size assumptions. */
+  public withRestoreAssumptions(assumptions: RestoreAssumptions): RecoveryObjective {
+    return new RecoveryObjective({ rpo: this.rpo, rto: this.rto, drRegion: this.drRegion, retention: this.retention, restoreAssumptions: assumptions });
   }
 
   /**
@@ -88,6 +104,17 @@ export class RecoveryObjective {
     }
     if (!Number.isFinite(this.rto.toMinutes()) || this.rto.toMinutes() <= 0) {
       throw new ValidationError(scope, 'recoveryObjective.rto', this.rto, 'must be longer than zero', 'Use e.g. Duration.hours(4).');
+    }
+    if (this.rto.toMinutes() < RestoreTimeModel.FASTEST_MINUTES) {
+      throw new ValidationError(scope, 'recoveryObjective.rto', this.rto,
+        `is shorter than the fastest restore any mechanism gives (${RestoreTimeModel.FASTEST_KIND}: ${RestoreTimeModel.FASTEST_MINUTES} minutes)`,
+        `Use an RTO of at least ${RestoreTimeModel.FASTEST_MINUTES} minutes, or run active-active outside this library.`);
+    }
+    for (const [name, value] of Object.entries(this.restoreAssumptions)) {
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+        throw new ValidationError(scope, `recoveryObjective.restoreAssumptions.${name}`, value, 'must be a positive number',
+          'Give the size the restore estimate should assume, e.g. databaseSizeGiB: 200, or leave it unset for the default.');
+      }
     }
     if (!(this.retention instanceof Duration) || !Number.isInteger(this.retention.toDays()) || this.retention.toDays() < 1 || this.retention.toDays() > 36500) {
       throw new ValidationError(scope, 'recoveryObjective.retention', this.retention, 'must be a whole number of days from 1 to 36500',

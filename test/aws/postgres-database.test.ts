@@ -134,6 +134,10 @@ describe('PostgresDatabase', () => {
         { mechanism: 'RDS cross-region automated backup replication', rpoMinutes: 5, copyRegion: 'us-west-2', copyRpoMinutes: 15, retentionDays: 35 },
         { mechanism: 'AWS Backup', rpoMinutes: 28 * 60, copyRegion: 'us-west-2', copyRpoMinutes: 30 * 60, retentionDays: 35 },
       ],
+      // The fastest restore from the DR region: point-in-time from the replicated backups, 30 min + 50 GiB x 0.1 min/GiB.
+      restore: expect.objectContaining({
+        mechanism: 'RDS cross-region automated backup replication', kind: 'POINT_IN_TIME', estimatedMinutes: 35, rtoMinutes: 240, withinRto: true,
+      }),
     }]);
   });
 

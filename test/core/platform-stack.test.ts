@@ -191,6 +191,7 @@ describe('data store coverage at synth', () => {
     expect(report.dataStores).toEqual([{
       path: 'test/Datasets', kind: 'OBJECT_STORE', purpose: 'datasets', region: 'us-east-1',
       protections: [{ mechanism: 'S3 cross-region replication (RTC 15 min)', rpoMinutes: 15, copyRegion: 'us-west-2', copyRpoMinutes: 15, retentionDays: 35 }],
+      restore: expect.objectContaining({ mechanism: 'S3 cross-region replication (RTC 15 min)', kind: 'REPLICA', estimatedMinutes: 15, withinRto: true }),
     }]);
   });
 
