@@ -50,6 +50,13 @@ export interface CostLine {
    * @default - the catalog price is what is paid
    */
   readonly expectedPriceFactor?: number;
+  /**
+   * Cost allocation the line is billed to (tag key to value), when it differs from the stack's: e.g. a team's
+   * own namespace or node pool. The estimate totals lines per value of each key.
+   *
+   * @default - the stack's cost allocation
+   */
+  readonly costAllocation?: { [key: string]: string };
 }
 
 /** A unit price from a catalog. */
@@ -204,6 +211,11 @@ export interface CostEstimate extends CostTotals {
   readonly components: CostGroup[];
   /** Totals per GPU pool (construct path). */
   readonly gpuPools: CostGroup[];
+  /**
+   * Totals per cost allocation value, keyed `<tag key>=<value>` (e.g. `team=ml-platform`), for each tag key the
+   * lines carry: what the billing console will show per allocation tag once the tags are activated.
+   */
+  readonly costAllocations: CostGroup[];
   /** Budget checks, one per registered budget. */
   readonly budgets: BudgetCheck[];
   /** Warnings, one per unpriced line and per budget exceeded at full scale. */
@@ -266,6 +278,7 @@ export class CostEstimator {
       unpriced,
       components: groupBy(priced, (l) => l.line.component),
       gpuPools: groupBy(priced, (l) => l.line.gpuPool),
+      costAllocations: groupByAllocation(priced),
       budgets: checks,
       warnings,
     };
@@ -289,6 +302,15 @@ function groupBy(lines: PricedCostLine[], key: (l: PricedCostLine) => string | u
     }
   }
   return [...groups.entries()].map(([k, ls]) => ({ key: k, ...sum(ls) }));
+}
+
+/** Totals per `key=value` of every cost allocation key the lines carry, keys in first-seen order, then values. */
+function groupByAllocation(lines: PricedCostLine[]): CostGroup[] {
+  const keys = [...new Set(lines.flatMap((l) => Object.keys(l.line.costAllocation ?? {})))];
+  return keys.flatMap((tagKey) => groupBy(lines, (l) => {
+    const value = l.line.costAllocation?.[tagKey];
+    return value === undefined ? `${tagKey}=(untagged)` : `${tagKey}=${value}`;
+  }));
 }
 
 function sum(lines: CostTotals[]): CostTotals {

@@ -231,6 +231,7 @@ function costEstimateJson(e: CostEstimate): any {
     total: totals(e),
     components: e.components.map((c) => ({ path: c.key, ...totals(c) })),
     gpuPools: e.gpuPools.map((c) => ({ path: c.key, ...totals(c) })),
+    costAllocations: e.costAllocations.map((c) => ({ allocation: c.key, ...totals(c) })),
     budgets: e.budgets.map((b) => ({
       path: b.budget.path, monthlyLimitUsd: b.budget.monthlyLimitUsd, baselineExceeds: b.baselineExceeds,
       fullScaleExceeds: b.fullScaleExceeds, poolsOverBudget: b.poolsOverBudget,
@@ -276,6 +277,12 @@ function costEstimateMarkdown(e: CostEstimate | undefined): string[] {
   if (e.gpuPools.length > 0) {
     lines.push('', '### GPU pools', '', '| pool | baseline | full scale (ceiling) | full scale (expected) |', '|---|---|---|---|',
       ...e.gpuPools.map((g) => `| \`${g.key}\` | ${usd(g.baselineUsd)} | ${usd(g.fullScaleUsd)} | ${usd(g.fullScaleExpectedUsd)} |`));
+  }
+  if (e.costAllocations.length > 0) {
+    lines.push('', '### Per cost allocation', '',
+      'What billing shows per value of each cost allocation tag (once the tags are activated; see Operator steps).', '',
+      '| tag = value | baseline | full scale (ceiling) | full scale (expected) |', '|---|---|---|---|',
+      ...e.costAllocations.map((g) => `| \`${g.key}\` | ${usd(g.baselineUsd)} | ${usd(g.fullScaleUsd)} | ${usd(g.fullScaleExpectedUsd)} |`));
   }
   lines.push('', '### Per component', '', '| component | baseline | full scale (ceiling) | full scale (expected) |', '|---|---|---|---|',
     ...e.components.map((c) => `| \`${c.key}\` | ${usd(c.baselineUsd)} | ${usd(c.fullScaleUsd)} | ${usd(c.fullScaleExpectedUsd)} |`));

@@ -55,7 +55,56 @@ export function unrestorableDataStores(dataStores: DataStoreEntry[], recoveryObj
         (faster.length > 0 ? ` (${faster.join(', ')})` : '') + '.');
     }
   }
+  const platform = platformRecoveryEstimate(dataStores, recoveryObjective);
+  if (errors.length === 0 && platform !== undefined && platform.minutes > rto.toMinutes()) {
+    errors.push(`the platform cannot be back in ${recoveryObjective.drRegion} within the RTO of ${rto}: following the restore runbook it ` +
+      `takes an estimated ${platform.minutes} min (${platform.breakdown}). Raise the RTO to at least ${platform.minutes} minutes, ` +
+      'or keep the platform deployed in the DR region ahead of time (pilot light), which this estimate does not assume.');
+  }
   return errors;
+}
+
+/** How long bringing the whole platform back in the DR region takes, by the runbook's phases. */
+export interface PlatformRecoveryEstimate {
+  /** Estimated minutes from the start of the runbook until the platform serves again. */
+  readonly minutes: number;
+  /** The arithmetic, phase by phase. */
+  readonly breakdown: string;
+}
+
+/**
+ * The platform's recovery time, following the runbook: data that needs nothing restores while the platform is
+ * deployed in the DR region (the longer of the two counts); then the restores that need the DR deployment (in
+ * parallel), re-pointing the clients, and re-creating cluster state. Undefined when no store needs the DR
+ * deployment (each store's own estimate is then the whole story).
+ */
+export function platformRecoveryEstimate(dataStores: DataStoreEntry[], recoveryObjective: RecoveryObjective): PlatformRecoveryEstimate | undefined {
+  const best = dataStores
+    .map((entry) => ({ entry, option: restoreOptions(entry, recoveryObjective)[0] }))
+    .filter((p): p is { entry: DataStoreEntry; option: RestoreOption } => p.option !== undefined);
+  const isCluster = (o: RestoreOption) => o.restore.kind === RestoreKind.CLUSTER_STATE;
+  const early = best.filter((p) => !isCluster(p.option) && p.option.restore.afterDeploy !== true);
+  const late = best.filter((p) => !isCluster(p.option) && p.option.restore.afterDeploy === true);
+  const cluster = best.filter((p) => isCluster(p.option));
+  const hasClients = dataStores.some((e) => (e.clients ?? []).length > 0);
+  if (late.length === 0 && cluster.length === 0 && !hasClients) {
+    return undefined;
+  }
+  const longest = (ps: typeof best) => ps.reduce((a, p) => (p.option.estimate.minutes > a.minutes
+    ? { minutes: p.option.estimate.minutes, store: p.entry.store.purpose } : a), { minutes: 0, store: '' });
+  const deploy = RestoreTimeModel.PLATFORM_DEPLOY_MINUTES;
+  const e = longest(early);
+  const l = longest(late);
+  const c = longest(cluster);
+  const repoint = hasClients ? RestoreTimeModel.CLIENT_REPOINT_MINUTES : 0;
+  const parts = [
+    e.minutes > deploy ? `${e.minutes} min restoring ${e.store} (longer than the ${deploy} min platform deploy beside it)`
+      : `${deploy} min deploying the platform in the DR region${e.minutes > 0 ? ` (the ${e.minutes} min restore of ${e.store} runs beside it)` : ''}`,
+    ...(l.minutes > 0 ? [`${l.minutes} min restoring ${l.store} into the DR deployment`] : []),
+    ...(repoint > 0 ? [`${repoint} min re-pointing clients`] : []),
+    ...(c.minutes > 0 ? [`${c.minutes} min re-creating cluster state`] : []),
+  ];
+  return { minutes: Math.max(e.minutes, deploy) + l.minutes + repoint + c.minutes, breakdown: parts.join(' + ') };
 }
 
 /** The restore kinds that can bring back each kind of store. */
@@ -116,6 +165,7 @@ export class RestoreRunbook {
     const clusterLines = cluster.flatMap((p) => storeSection(p.entry, p.options, p.prefix, names));
     const missing = plans.filter((p) => p.options.length === 0);
     const longest = Math.max(0, ...plans.filter((p) => p.options.length > 0).map((p) => p.options[0].estimate.minutes));
+    const platform = platformRecoveryEstimate(input.dataStores, ro);
 
     const lines: string[] = [
       `# Restore runbook: ${input.stackName}`,
@@ -128,6 +178,7 @@ export class RestoreRunbook {
       'Generated at synth from the registered data stores and how they are protected; do not edit, synthesize again.',
       '',
       `Data restores run in parallel; the slowest store is estimated at ${longest} min against the RTO of ${ro.rto.toMinutes()} min. ` +
+      (platform === undefined ? '' : `The whole platform is estimated back in ${platform.minutes} min (${platform.breakdown}). `) +
       'Estimates follow the documented restore-time model (below); confirm them with a restore test.',
       '',
       '## Restore estimates',

@@ -178,6 +178,16 @@ export class RestoreTimeModel {
   /** The restore kind with the fastest restore. */
   public static readonly FASTEST_KIND: RestoreKind = MODELS.reduce((a, b) => (b.fixedMinutes < a.fixedMinutes ? b : a)).kind;
 
+  /**
+   * Minutes to deploy the platform in the DR region before restores that need it (a database restored into the
+   * DR deployment's subnets, clients re-pointed, cluster state re-created) can run: `cdktf deploy` of the network,
+   * the cluster (an EKS or GKE control plane takes 10-20 minutes), its node groups (5-10) and the Helm releases
+   * (10-15, Helm waits for each). Assumed: 45 minutes; time your own deploy and state it in the RTO.
+   */
+  public static readonly PLATFORM_DEPLOY_MINUTES: number = 45;
+  /** Minutes to re-point the platform's workloads to restored stores (a Helm upgrade and pod restarts). */
+  public static readonly CLIENT_REPOINT_MINUTES: number = 10;
+
   /** The model of every restore kind. */
   public static models(): RestoreKindModel[] {
     return MODELS.map((m) => ({ ...m }));

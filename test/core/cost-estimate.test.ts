@@ -31,6 +31,19 @@ describe('CostEstimator', () => {
     expect([e.oldestPriceDate, e.newestPriceDate]).toEqual(['2026-07-20', '2026-07-20']);
   });
 
+  test('totals per cost allocation value, for every tag key the lines carry', () => {
+    const platform = { team: 'ml-platform', 'cost-center': 'cc-1' };
+    const e = CostEstimator.estimate([
+      line({ baselineQuantity: 730, fullScaleQuantity: 730, costAllocation: platform }),
+      line({ priceKey: 'ec2:gpu', fullScaleQuantity: 730, costAllocation: { team: 'fraud', 'cost-center': 'cc-1' } }),
+      line({ baselineQuantity: 730, fullScaleQuantity: 730 }),
+    ], [], CATALOG);
+    expect(e.costAllocations.map((g) => [g.key, g.baselineUsd, g.fullScaleUsd])).toEqual([
+      ['team=ml-platform', 73, 73], ['team=fraud', 0, 7300], ['team=(untagged)', 73, 73],
+      ['cost-center=cc-1', 73, 7373], ['cost-center=(untagged)', 73, 73],
+    ]);
+  });
+
   test('an unpriced line is left out of the totals and named in a warning, never counted as zero silently', () => {
     const e = CostEstimator.estimate([
       line({ baselineQuantity: 730, fullScaleQuantity: 730 }),

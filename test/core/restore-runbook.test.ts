@@ -125,6 +125,12 @@ describe('restore runbook of the reference platform', () => {
     expect(runbook).toContain('| `mlops-platform/Platform/Tracking/Artifacts` | mlflow-artifacts | S3 cross-region replication (RTC 15 min) | REPLICA | 15 | 240 |');
     expect(runbook).toContain('| `mlops-platform/Platform/Backups/ClusterState` | Kubernetes objects of mlops-prod | Velero (bucket in us-west-2) | CLUSTER_STATE | 30 | 240 |');
   });
+
+  test('estimates the whole platform back, deploy in the DR region included, phase by phase', () => {
+    expect(runbook).toContain('The whole platform is estimated back in 120 min (45 min deploying the platform in the DR region ' +
+      '(the 15 min restore of mlflow-artifacts runs beside it) + 35 min restoring mlflow into the DR deployment + ' +
+      '10 min re-pointing clients + 30 min re-creating cluster state).');
+  });
 });
 
 describe('restore runbook of any stack', () => {

@@ -102,6 +102,30 @@ function registerDatabase(stack: PlatformStack, sizeGiB: number, restore = true)
   });
 }
 
+describe('the whole platform is proven back within the RTO', () => {
+  test('a platform whose stores need the DR deployment fails a one-hour RTO, with the phases and the fixes', () => {
+    const stack = newStack({ recoveryObjective: RecoveryObjective.missionCritical('us-west-2') });
+    stack.dataStores.register({ ...db, sizeGiB: 50 });
+    stack.dataStores.protect(db.path, {
+      mechanism: 'replicated backups', rpo: Duration.minutes(5), copyRegion: 'us-west-2', copyRpo: Duration.minutes(10), retention: Duration.days(7),
+      restore: { kind: RestoreKind.POINT_IN_TIME, summary: 'restore into the DR network', steps: [{ title: 'Restore' }], afterDeploy: true },
+    });
+    stack.dataStores.addClient(db.path, { name: 'MLflow', repoint: { title: 'Re-point MLflow' } });
+    let error: any;
+    try {
+      appOf(stack).synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.name).toBe('ValidationError');
+    expect(error.message).toContain('the platform cannot be back in us-west-2 within the RTO of 1 hour: following the restore runbook it ' +
+      'takes an estimated 90 min (45 min deploying the platform in the DR region + 35 min restoring features into the DR deployment + ' +
+      '10 min re-pointing clients). Raise the RTO to at least 90 minutes, or keep the platform deployed in the DR region ahead of time');
+    // Each store alone restores within the hour: only the platform as a whole is over.
+    expect(error.message).not.toContain('cannot be restored within');
+  });
+});
+
 describe('the RTO is proven at synth', () => {
   const missionCritical = () => RecoveryObjective.missionCritical('us-west-2');
 
