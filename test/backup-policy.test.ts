@@ -65,6 +65,23 @@ describe('BackupPolicy', () => {
     }]);
   });
 
+  test('a monthly restore test restores the newest database and bucket recovery points of the primary vault', () => {
+    const plan = resourceAt(json, 'aws_backup_restore_testing_plan', 'test/Backups/Plan/RestoreTesting');
+    expect(plan).toMatchObject({
+      name: 'fraud_prod_monthly_restore_test', schedule_expression: 'cron(0 6 1 * ? *)', start_window_hours: 24,
+      recovery_point_selection: [{
+        algorithm: 'LATEST_WITHIN_WINDOW', include_vaults: [refTo(json, 'aws_backup_vault', 'test/Backups/Plan/Vault', 'arn')],
+        recovery_point_types: ['SNAPSHOT'], selection_window_days: 7,
+      }],
+    });
+    for (const type of ['RDS', 'S3']) {
+      expect(resourceAt(json, 'aws_backup_restore_testing_selection', `test/Backups/Plan/RestoreTesting${type}`)).toMatchObject({
+        protected_resource_type: type, protected_resource_arns: ['*'], validation_window_hours: 2,
+        restore_testing_plan_name: refTo(json, 'aws_backup_restore_testing_plan', 'test/Backups/Plan/RestoreTesting', 'name'),
+      });
+    }
+  });
+
   test('standard: one daily snapshot', () => {
     const [plan] = resourcesOfType(standard, 'aws_backup_plan');
     expect(plan.rule).toHaveLength(1);

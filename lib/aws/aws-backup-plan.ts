@@ -1,4 +1,6 @@
 import { BackupPlan } from '@cdktf/provider-aws/lib/backup-plan';
+import { BackupRestoreTestingPlan } from '@cdktf/provider-aws/lib/backup-restore-testing-plan';
+import { BackupRestoreTestingSelection } from '@cdktf/provider-aws/lib/backup-restore-testing-selection';
 import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
@@ -34,6 +36,11 @@ export class AwsBackupPlan extends Construct implements IBackupPlan {
   public readonly vault: BackupVault;
   /** Vault in the DR region. */
   public readonly drVault: BackupVault;
+  /**
+   * Monthly restore test: AWS Backup restores the newest recovery point of every database and bucket in the
+   * primary vault, keeps it for the validation window, then deletes it; a failed test shows in AWS Backup's jobs.
+   */
+  public readonly restoreTesting: BackupRestoreTestingPlan;
   private readonly cloud: AwsCloud;
   private readonly role: IamRole;
 
@@ -86,6 +93,38 @@ export class AwsBackupPlan extends Construct implements IBackupPlan {
     new BackupSelection(this, 'Selection', {
       provider: cloud.provider, name: 'registered-data-stores', planId: this.plan.id, iamRoleArn: role.arn, resources: props.resourceIds,
     });
+    this.restoreTesting = this.addRestoreTesting(cloud, role);
+  }
+
+  /**
+   * Recoverability exercised, not assumed: a restore test on the first day of each month. It runs in the primary
+   * region, where the restored database gets its original network (a test in the DR region would need the DR
+   * deployment); the DR copies are byte-identical copies of the same recovery points.
+   */
+  private addRestoreTesting(cloud: AwsCloud, role: IamRole): BackupRestoreTestingPlan {
+    const plan = new BackupRestoreTestingPlan(this, 'RestoreTesting', {
+      provider: cloud.provider,
+      // Letters, digits and underscores only.
+      name: `${cloud.namePrefix.replace(/[^A-Za-z0-9]/g, '_')}_monthly_restore_test`,
+      scheduleExpression: 'cron(0 6 1 * ? *)',
+      startWindowHours: 24,
+      recoveryPointSelection: [{
+        algorithm: 'LATEST_WITHIN_WINDOW', includeVaults: [this.vault.arn], recoveryPointTypes: ['SNAPSHOT'], selectionWindowDays: 7,
+      }],
+    });
+    for (const type of ['RDS', 'S3']) {
+      new BackupRestoreTestingSelection(this, `RestoreTesting${type}`, {
+        provider: cloud.provider,
+        name: `${type.toLowerCase()}_recovery_points`,
+        restoreTestingPlanName: plan.name,
+        protectedResourceType: type,
+        // Every recovery point of this type in the vault: the vault holds only the platform's stores.
+        protectedResourceArns: ['*'],
+        iamRoleArn: role.arn,
+        validationWindowHours: 2,
+      });
+    }
+    return plan;
   }
 
   /**

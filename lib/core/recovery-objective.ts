@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { Duration } from './duration';
 import { ValidationError } from './errors';
 import { RestoreAssumptions, RestoreTimeModel } from './restore';
-import { checkAwsRegion, checkRequired } from './validate';
+import { checkRegionName, checkRequired } from './validate';
 
 /** Properties of a {@link RecoveryObjective}. */
 export interface RecoveryObjectiveProps {
@@ -110,7 +110,13 @@ export class RecoveryObjective {
         `is shorter than the fastest restore any mechanism gives (${RestoreTimeModel.FASTEST_KIND}: ${RestoreTimeModel.FASTEST_MINUTES} minutes)`,
         `Use an RTO of at least ${RestoreTimeModel.FASTEST_MINUTES} minutes, or run active-active outside this library.`);
     }
-    for (const [name, value] of Object.entries(this.restoreAssumptions)) {
+    const { storeSizesGiB, ...perKind } = this.restoreAssumptions;
+    if (storeSizesGiB !== undefined && (typeof storeSizesGiB !== 'object' || storeSizesGiB === null || Array.isArray(storeSizesGiB))) {
+      throw new ValidationError(scope, 'recoveryObjective.restoreAssumptions.storeSizesGiB', storeSizesGiB, 'must map store purposes or paths to sizes',
+        "Use e.g. storeSizesGiB: { mlflow: 400 }.");
+    }
+    const sizes = [...Object.entries(perKind), ...Object.entries(storeSizesGiB ?? {}).map(([k, v]) => [`storeSizesGiB.${k}`, v])];
+    for (const [name, value] of sizes) {
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
         throw new ValidationError(scope, `recoveryObjective.restoreAssumptions.${name}`, value, 'must be a positive number',
           'Give the size the restore estimate should assume, e.g. databaseSizeGiB: 200, or leave it unset for the default.');
@@ -126,7 +132,7 @@ export class RecoveryObjective {
     }
     checkRequired(scope, 'recoveryObjective.drRegion', this.drRegion,
       'Name the region that holds disaster-recovery copies, e.g. "us-west-2".');
-    checkAwsRegion(scope, 'recoveryObjective.drRegion', this.drRegion);
+    checkRegionName(scope, 'recoveryObjective.drRegion', this.drRegion);
     if (this.drRegion === primaryRegion) {
       throw new ValidationError(scope, 'recoveryObjective.drRegion', this.drRegion, 'is the same as the primary region',
         'Choose another region for disaster-recovery copies, e.g. "us-west-2" for a stack in "us-east-1".');

@@ -119,6 +119,13 @@ export interface RestoreAssumptions {
    * @default 2000
    */
   readonly clusterObjectCount?: number;
+  /**
+   * Sizes of particular stores in GiB, keyed by the store's purpose (e.g. `mlflow`) or construct path; a size
+   * given here wins over the per-kind sizes above.
+   *
+   * @default - the per-kind sizes
+   */
+  readonly storeSizesGiB?: { [purposeOrPath: string]: number };
 }
 
 /** A restore-time estimate and how it was computed. */
@@ -206,6 +213,10 @@ export class RestoreTimeModel {
   public static assumedSize(kind: RestoreKind, store: DataStoreRecord, assumptions: RestoreAssumptions = {}): number {
     if (RestoreTimeModel.modelOf(kind).unit === 'objects') {
       return assumptions.clusterObjectCount ?? 2000;
+    }
+    const stated = assumptions.storeSizesGiB?.[store.path] ?? assumptions.storeSizesGiB?.[store.purpose];
+    if (stated !== undefined) {
+      return stated;
     }
     if (store.kind === DataStoreKind.DATABASE) {
       return assumptions.databaseSizeGiB ?? store.sizeGiB ?? 100;

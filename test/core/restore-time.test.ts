@@ -83,6 +83,14 @@ describe('RTO and RPO consistency', () => {
       .toThrow(/recoveryObjective\.rpo is shorter than any backup schedule can give/);
   });
 
+  test('a size stated per store (by purpose or path) wins over the per-kind size', () => {
+    expect(RestoreTimeModel.estimate(RestoreKind.POINT_IN_TIME, db, { databaseSizeGiB: 600, storeSizesGiB: { features: 300 } }).minutes).toBe(60);
+    expect(RestoreTimeModel.estimate(RestoreKind.SNAPSHOT, bucket, { storeSizesGiB: { 'test/Bucket': 50 } }).minutes).toBe(60);
+    expect(RestoreTimeModel.estimate(RestoreKind.SNAPSHOT, bucket, { storeSizesGiB: { other: 50 } }).minutes).toBe(90);
+    const ro = RecoveryObjective.businessCritical('us-west-2').withRestoreAssumptions({ storeSizesGiB: { mlflow: 0 } });
+    expect(() => newStack({ recoveryObjective: ro })).toThrow(/recoveryObjective\.restoreAssumptions\.storeSizesGiB\.mlflow must be a positive number \(got 0\)/);
+  });
+
   test('restore assumptions must be positive numbers', () => {
     const ro = RecoveryObjective.businessCritical('us-west-2').withRestoreAssumptions({ databaseSizeGiB: -1 });
     expect(() => newStack({ recoveryObjective: ro })).toThrow(/recoveryObjective\.restoreAssumptions\.databaseSizeGiB must be a positive number \(got -1\)/);
