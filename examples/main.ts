@@ -6,4 +6,5 @@ import { buildCustomStack } from './custom-stack/main';
 const app = new App();
 buildReferencePlatform(app);
 buildCustomStack(app);
+require('./gcp-platform/main').buildGcpPlatform(app);
 app.synth();

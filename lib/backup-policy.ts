@@ -119,7 +119,7 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
       dependsOn: identity.prerequisites,
       values: {
         initContainers: [{
-          name: 'velero-plugin-for-aws', image: location.pluginImage, imagePullPolicy: 'IfNotPresent',
+          name: location.pluginImage.split('/').pop()!.split(':')[0], image: location.pluginImage, imagePullPolicy: 'IfNotPresent',
           volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
         }],
         configuration: {
@@ -127,9 +127,17 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
           volumeSnapshotLocation: [],
         },
         credentials: { useSecret: false },
-        serviceAccount: { server: { create: true, name: 'velero-server' } },
+        serviceAccount: {
+          server: {
+            create: true, name: 'velero-server',
+            ...(identity.serviceAccountAnnotations ? { annotations: identity.serviceAccountAnnotations } : {}),
+          },
+        },
         snapshotsEnabled: false,
         deployNodeAgent: false,
+        // The metrics Service Monitoring scrapes (velero_backup_failure_total, velero_backup_last_successful_timestamp).
+        // Its ServiceMonitor comes from Monitoring, after the Prometheus CRDs, not from this chart.
+        metrics: { enabled: true, serviceMonitor: { enabled: false } },
         podLabels: this.stack.costAllocation.tags,
         schedules: {
           platform: {

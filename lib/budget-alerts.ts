@@ -6,7 +6,6 @@ import { PlatformStack } from './core/platform-stack';
 import {
   checkEmails, checkEnum, checkPositive, checkUnique, checkUsdAmount, isCloudServices, requireConstruct, requireList, requireProps,
 } from './core/validate';
-import { checkBudgetLimits } from './aws/aws-catalogs';
 
 /** Which cost allocation tag scopes the budget and the anomaly monitor. */
 export enum BudgetScope {
@@ -88,10 +87,8 @@ export class BudgetAlerts extends Construct {
     checkThresholds(this, 'forecastThresholdsPercent', forecast);
     const anomalyThresholdUsd = props.anomalyThresholdUsd ?? 100;
     checkUsdAmount(this, 'anomalyThresholdUsd', anomalyThresholdUsd);
-    if (props.cloud.cloudName === 'aws') {
-      checkBudgetLimits(this, 'emails', props.emails, props.forecastThresholdsPercent !== undefined ? 'forecastThresholdsPercent' : 'actualThresholdsPercent',
-        actual.length + forecast.length);
-    }
+    props.cloud.checkBudgetNotifications(this, 'emails', props.emails,
+      props.forecastThresholdsPercent !== undefined ? 'forecastThresholdsPercent' : 'actualThresholdsPercent', actual.length + forecast.length);
 
     const cost = stack.costAllocation;
     checkEnum(this, 'scope', props.scope, BudgetScope, 'BudgetScope');

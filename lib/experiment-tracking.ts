@@ -4,9 +4,9 @@ import { DeploymentPhase } from './core/platform-report';
 import { PlatformStack } from './core/platform-stack';
 import { ValidationError } from './core/errors';
 import {
-  checkBucketName, checkDnsLabel, checkEnum, checkInteger, claimUnique, isCloudServices, isKubernetesCluster, requireConstruct, requireProps,
+  checkBucketName, checkDnsLabel, checkEnum, checkInteger, checkPattern, claimUnique, isCloudServices, isKubernetesCluster, requireConstruct,
+  requireList, requireProps,
 } from './core/validate';
-import { checkRdsPostgresInstanceClass } from './aws/aws-catalogs';
 import { ChartCatalog } from './k8s/chart-catalog';
 import { ExternalSecretsOperator } from './k8s/external-secrets-operator';
 import { ManifestChart } from './k8s/manifest-chart';
@@ -61,6 +61,13 @@ export interface ExperimentTrackingProps {
    * @default - generated
    */
   readonly artifactBucketName?: string;
+  /**
+   * More Host header patterns MLflow answers (fnmatch, e.g. `mlflow.ml.example.com` behind an ingress, or
+   * `10.40.*` for a load balancer's health checks, which send the pod IP).
+   *
+   * @default - the in-cluster service names and localhost only
+   */
+  readonly extraAllowedHosts?: string[];
 }
 
 const SERVICE_ACCOUNT = 'mlflow';
@@ -93,6 +100,10 @@ export function inClusterHosts(service: string, namespace: string): string[] {
 export class ExperimentTracking extends Construct {
   /** In-cluster URL of the tracking server. */
   public readonly url: string;
+  /** Name of the server's Service. */
+  public readonly serviceName: string = RELEASE_NAME;
+  /** Port of the server's Service (the chart's default; the pods listen on 5000). */
+  public readonly servicePort: number = 80;
   /** Backend store. */
   public readonly database: IPostgresDatabase;
   /** Artifact store. */
@@ -146,7 +157,10 @@ export class ExperimentTracking extends Construct {
     const adminSecret = this.generateAdminSecret(cluster, namespace);
     const dbSecretRef = { name: login.secretName, usernameKey: login.usernameKey, passwordKey: login.passwordKey };
     const db = { enabled: true, host: this.database.host, port: this.database.port };
-    const hosts = inClusterHosts(RELEASE_NAME, this.namespace);
+    requireList(this, 'extraAllowedHosts', props.extraAllowedHosts, { example: "['mlflow.ml.example.com']" });
+    (props.extraAllowedHosts ?? []).forEach((host, i) => checkPattern(this, `extraAllowedHosts[${i}]`, host,
+      /^[A-Za-z0-9*?.:\-\[\]]{1,253}$/, 'a host name or fnmatch pattern (letters, digits, ".", "-", ":", "*", "?")'));
+    const hosts = [...inClusterHosts(RELEASE_NAME, this.namespace), ...(props.extraAllowedHosts ?? [])];
 
     this.release = new PinnedRelease(this, 'Release', {
       cluster,
@@ -160,8 +174,12 @@ export class ExperimentTracking extends Construct {
         mysql: { enabled: false },
         minio: { enabled: false },
         backendStore: { databaseMigration: true, postgres: { ...db, database: TRACKING_DATABASE }, existingDatabaseSecret: dbSecretRef },
-        artifactRoot: { proxiedArtifactStorage: true, s3: { enabled: true, bucket: this.artifactStore.bucketName, path: 'artifacts' } },
-        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        // The chart has one block per store protocol; the store's URL says which (s3:// on AWS, gs:// on GCP).
+        artifactRoot: { proxiedArtifactStorage: true, [this.artifactStore.url.startsWith('gs://') ? 'gcs' : 's3']: { enabled: true, bucket: this.artifactStore.bucketName, path: 'artifacts' } },
+        serviceAccount: {
+          create: true, name: SERVICE_ACCOUNT,
+          ...(this.identity.serviceAccountAnnotations ? { annotations: this.identity.serviceAccountAnnotations } : {}),
+        },
         auth: {
           enabled: true,
           defaultPermission: props.defaultPermission ?? MlflowPermission.READ,
@@ -178,6 +196,10 @@ export class ExperimentTracking extends Construct {
         securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
         // The chart has no sslmode key; libpq reads PGSSLMODE. RDS also forces TLS on its side.
         extraEnvVars: { AWS_DEFAULT_REGION: cloud.primaryRegion, PGSSLMODE: 'require' },
+        // Prometheus metrics at /metrics (`--expose-prometheus <dir>`, multiprocess files in the /tmp emptyDir). The
+        // chart's serviceMonitor switch would add the flag too, but renders its ServiceMonitor only when the CRD
+        // already exists at install time; Monitoring ships MLflow's ServiceMonitor after the CRDs instead.
+        extraArgs: { exposePrometheus: '/tmp/prometheus-metrics' },
         extraPodLabels: stack.costAllocation.tags,
         resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
         ingress: { enabled: false },
@@ -262,7 +284,5 @@ function validateTrackingInput(scope: Construct, props: ExperimentTrackingProps)
   requireConstruct(scope, 'cloud', props.cloud, 'a cloud (ICloudServices, e.g. an AwsCloud)', isCloudServices, "Pass the stack's AwsCloud, e.g. new AwsCloud(stack, 'Aws').");
   requireConstruct(scope, 'cluster', props.cluster, 'a Kubernetes cluster (an EksCluster, or EksCluster.fromClusterAttributes)', isKubernetesCluster,
     "Pass e.g. new EksCluster(stack, 'Cluster', { cloud, vpc }).");
-  if (props.cloud.cloudName === 'aws') {
-    checkRdsPostgresInstanceClass(scope, 'databaseInstanceClass', props.databaseInstanceClass);
-  }
+  props.cloud.checkDatabaseInstanceClass(scope, 'databaseInstanceClass', props.databaseInstanceClass);
 }

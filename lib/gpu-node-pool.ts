@@ -1,15 +1,14 @@
 import { Construct } from 'constructs';
-import { GpuInstanceCatalog, GpuInstanceSpec, CpuArchitecture } from './aws/gpu-instance-catalog';
+import { CpuArchitecture, GpuSpec, IGpuCatalog } from './core/gpu-catalog';
 import { CostUnit, HOURS_PER_MONTH } from './core/cost-estimate';
 import { ValidationError } from './core/errors';
 import { IGpuNodeGroup, IKubernetesCluster } from './core/interfaces';
 import { PlatformStack } from './core/platform-stack';
 import { checkEnum, checkInteger, checkKubernetesLabels, isKubernetesCluster, isUnresolved, requireConstruct, requireProps } from './core/validate';
-import { checkCapacityReservationId } from './aws/aws-catalogs';
 import { DEVICE_PLUGIN_CONFIG_LABEL, GpuOperator, MigStrategy } from './k8s/gpu-operator';
 
 /** Node labels the pool (and the cluster's node groups) set themselves; a user label with one of these keys would be lost. */
-const POOL_LABEL_KEYS = ['mlops/gpu-pool', 'mlops/gpu-model', 'mlops/gpu-count', 'mlops/gpu-memory-gib', DEVICE_PLUGIN_CONFIG_LABEL, 'k8s.amazonaws.com/accelerator'];
+const POOL_LABEL_KEYS = ['mlops/gpu-pool', 'mlops/gpu-model', 'mlops/gpu-count', 'mlops/gpu-memory-gib', DEVICE_PLUGIN_CONFIG_LABEL];
 
 /** Whether nodes are bought on-demand or on the spot market. */
 export enum CapacityType {
@@ -89,7 +88,7 @@ export interface GpuNodePoolProps extends GpuNodePoolOptions {
  */
 export class GpuNodePool extends Construct {
   /** The instance type's catalog entry. */
-  public readonly spec: GpuInstanceSpec;
+  public readonly spec: GpuSpec;
   /** The node group. */
   public readonly nodeGroup: IGpuNodeGroup;
   /** Labels on every node of the pool (use them in nodeSelectors). */
@@ -100,7 +99,8 @@ export class GpuNodePool extends Construct {
     requireProps(this, props, "{ cluster, instanceType: 'g6.xlarge' }");
     requireConstruct(this, 'cluster', props.cluster, 'a Kubernetes cluster (an EksCluster, or EksCluster.fromClusterAttributes)', isKubernetesCluster,
       "Pass e.g. new EksCluster(stack, 'Cluster', { cloud, vpc }).");
-    this.spec = lookupGpu(this, props.instanceType);
+    const catalog: IGpuCatalog = props.cluster.gpuCatalog;
+    this.spec = lookupGpu(this, catalog, props.instanceType);
     const minSize = props.minSize ?? 0;
     const maxSize = props.maxSize ?? 4;
     checkInteger(this, 'minSize', minSize, 0, 1000);
@@ -117,19 +117,22 @@ export class GpuNodePool extends Construct {
     }
     if (props.migStrategy !== undefined && props.migStrategy !== MigStrategy.NONE && !this.spec.migCapable) {
       throw new ValidationError(this, 'migStrategy', props.migStrategy, `needs a MIG-capable GPU, and ${this.spec.instanceType} has ${this.spec.gpuModel}`,
-        'Use an A100, H100, H200 or B200 instance type (p4d, p5, p5e, p6), or time-slicing instead.');
+        catalog.migHint());
     }
     if (props.migStrategy !== undefined && props.migStrategy !== MigStrategy.NONE && props.timeSlicingReplicas !== undefined) {
       throw new ValidationError(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 'cannot be combined with migStrategy',
         'Choose one way to share GPUs.');
     }
-    checkCapacityReservationId(this, 'capacityReservationId', props.capacityReservationId);
+    catalog.checkPoolRequest(this, {
+      spec: this.spec, spot: props.capacityType === CapacityType.SPOT, capacityReservationId: props.capacityReservationId,
+      timeSlicingReplicas: props.timeSlicingReplicas, mig: props.migStrategy !== undefined && props.migStrategy !== MigStrategy.NONE,
+    });
     if (props.capacityReservationId !== undefined && props.capacityType === CapacityType.SPOT) {
       throw new ValidationError(this, 'capacityReservationId', props.capacityReservationId,
         'cannot be combined with capacityType SPOT: a capacity reservation holds on-demand capacity',
         'Use CapacityType.ON_DEMAND to launch into the reservation, or drop the reservation for a spot pool.');
     }
-    checkKubernetesLabels(this, 'labels', props.labels, { onNodes: true, reservedKeys: [...POOL_LABEL_KEYS] });
+    checkKubernetesLabels(this, 'labels', props.labels, { onNodes: true, reservedKeys: [...POOL_LABEL_KEYS, ...catalog.reservedNodeLabelKeys] });
 
     const operator = GpuOperator.of(props.cluster);
     if (props.migStrategy !== undefined) {
@@ -154,6 +157,8 @@ export class GpuNodePool extends Construct {
       advertisedGpusPerNode: this.spec.gpuCount * (props.timeSlicingReplicas ?? 1),
       poolName: id,
       capacityReservationId: props.capacityReservationId,
+      timeSlicingReplicas: props.timeSlicingReplicas,
+      migEnabled: props.migStrategy !== undefined && props.migStrategy !== MigStrategy.NONE,
     });
     const stack = PlatformStack.ofConstruct(this);
     const spot = props.capacityType === CapacityType.SPOT;
@@ -161,38 +166,46 @@ export class GpuNodePool extends Construct {
     stack.addCostLine({
       component: this.node.path, gpuPool: this.node.path, resource: `GPU nodes (${this.spec.instanceType}, ${spot ? 'spot' : 'on-demand'})`,
       region: stack.primaryRegion, unit: CostUnit.HOUR, baselineQuantity: minSize * HOURS_PER_MONTH, fullScaleQuantity: maxSize * HOURS_PER_MONTH,
-      priceKey: `ec2:${this.spec.instanceType}`,
+      priceKey: catalog.priceKey(this.spec),
       assumption: `${minSize} (minSize) to ${maxSize} (maxSize) nodes x ${HOURS_PER_MONTH} h at the on-demand price` +
         (spot ? `; spot: expected ${discount}% below on-demand (usageAssumptions.spotDiscountPercent), the on-demand price is the ceiling` : ''),
       ...(spot ? { expectedPriceFactor: (100 - discount) / 100 } : {}),
     });
     stack.addCostLine({
-      component: this.node.path, gpuPool: this.node.path, resource: `GPU node root volumes (gp3, ${diskSizeGiB} GiB)`,
+      component: this.node.path, gpuPool: this.node.path, resource: `GPU node root volumes (${catalog.diskTypeName}, ${diskSizeGiB} GiB)`,
       region: stack.primaryRegion, unit: CostUnit.GB_MONTH, baselineQuantity: minSize * diskSizeGiB, fullScaleQuantity: maxSize * diskSizeGiB,
-      priceKey: 'ebs:gp3', assumption: `${minSize} to ${maxSize} nodes x ${diskSizeGiB} GiB (diskSizeGiB)`,
+      priceKey: catalog.diskPriceKey, assumption: `${minSize} to ${maxSize} nodes x ${diskSizeGiB} GiB (diskSizeGiB)`,
     });
     stack.addComponent({
       path: this.node.path, name: 'GpuNodePool',
       description: `${minSize}-${maxSize} x ${this.spec.instanceType} (${this.spec.gpuCount} x ${this.spec.gpuModel} ${this.spec.gpuMemoryGiB} GiB), ` +
-        `${props.capacityType ?? CapacityType.ON_DEMAND}, $${this.spec.onDemandHourlyUsd}/h on-demand per node` +
+        `${props.capacityType ?? CapacityType.ON_DEMAND}, ` +
+        `${this.spec.onDemandHourlyUsd !== undefined ? `$${this.spec.onDemandHourlyUsd}/h` : 'no published price'} on-demand per node` +
         `${props.timeSlicingReplicas ? `, time-sliced x${props.timeSlicingReplicas}` : ''}`,
     });
   }
 }
 
-function lookupGpu(scope: Construct, instanceType: string): GpuInstanceSpec {
+function lookupGpu(scope: Construct, catalog: IGpuCatalog, instanceType: string): GpuSpec {
   if (isUnresolved(instanceType)) {
     throw new ValidationError(scope, 'instanceType', instanceType, 'must be known at synth', 'Pass a literal instance type: the GPU catalog checks it.');
   }
-  const spec = typeof instanceType === 'string' ? GpuInstanceCatalog.lookup(instanceType) : undefined;
+  const spec = typeof instanceType === 'string' ? catalog.lookup(instanceType) : undefined;
   if (!spec) {
-    const family = typeof instanceType === 'string' ? instanceType.split('.')[0] : '';
-    const sameFamily = GpuInstanceCatalog.all().filter((s) => s.family === family)
+    const family = typeof instanceType === 'string' ? familyOf(catalog, instanceType) : '';
+    const sameFamily = catalog.all().filter((s) => s.family === family)
       .sort((a, b) => a.vcpus - b.vcpus).map((s) => s.instanceType);
     const hint = sameFamily.length > 0
       ? `Sizes of ${family}: ${sameFamily.join(', ')}.`
-      : `Use an NVIDIA GPU instance type from families ${GpuInstanceCatalog.families().join(', ')}.`;
-    throw new ValidationError(scope, 'instanceType', instanceType, 'is not a known NVIDIA GPU instance type', hint);
+      : `Use an ${catalog.typeNoun} from families ${catalog.families().join(', ')}.`;
+    throw new ValidationError(scope, 'instanceType', instanceType, `is not a known ${catalog.typeNoun}`, hint);
   }
   return spec;
+}
+
+/** The family of a machine type name: the catalogued family it starts with (longest first), else the part before the first `.`. */
+function familyOf(catalog: IGpuCatalog, instanceType: string): string {
+  const name = instanceType.trim().toLowerCase();
+  const families = catalog.families().filter((f) => name.startsWith(`${f}.`) || name.startsWith(`${f}-`)).sort((a, b) => b.length - a.length);
+  return families[0] ?? name.split('.')[0];
 }

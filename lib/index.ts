@@ -21,6 +21,9 @@ export * from './k8s/pinned-release';
 export * from './k8s/manifest-chart';
 export * from './k8s/external-secrets-operator';
 export * from './k8s/gpu-operator';
+export * from './k8s/monitoring/grafana-dashboard';
+export * from './k8s/kueue';
+export * from './k8s/log-shipping';
 
 // AWS implementations.
 export * from './aws/aws-cloud';
@@ -39,7 +42,28 @@ export * from './aws/aws-backup-plan';
 export * from './aws/aws-cost-budget';
 export * from './aws/gpu-instance-catalog';
 export * from './aws/aws-price-catalog';
+export * from './aws/cloudwatch-log-destination';
 export * from './aws/policy/aws-policy-rules';
+export * from './aws/alert-topic';
+export * from './aws/audit-trail';
+export * from './aws/registry-scanning';
+export * from './aws/guard-duty';
+export * from './aws/load-balancer-controller';
+export * from './aws/internal-ingress';
+export * from './aws/karpenter';
+
+// Google Cloud implementations. The google bindings are required lazily (lib/gcp/google-bindings.ts), so
+// loading this barrel never needs @cdktf/provider-google; constructing a GCP construct does.
+export * from './core/gpu-catalog';
+export * from './gcp/google-service-agents';
+export * from './gcp/gcp-cloud';
+export * from './gcp/gcp-kms-key';
+export * from './gcp/gcp-labels';
+export * from './gcp/gcp-regions';
+export * from './gcp/gcp-network';
+export * from './gcp/gke-cluster';
+export * from './gcp/gcp-gpu-catalog';
+export * from './gcp/gcp-price-catalog';
 
 // The platform constructs.
 export * from './experiment-tracking';
@@ -47,4 +71,9 @@ export * from './model-registry';
 export * from './gpu-node-pool';
 export * from './backup-policy';
 export * from './budget-alerts';
+export * from './monitoring';
+export * from './cost-monitoring';
+export * from './team';
+export * from './platform/platform-options';
 export * from './platform/aws-mlops-platform';
+export * from './platform/gcp-mlops-platform';

@@ -80,6 +80,12 @@ function match(key) {
     'elb:alb-lcu': byUsage('AWSELB', 'LCUUsage', ['LCU-Hrs'], { family: 'Load Balancer-Application' }),
     'elb:nlb-hour': byUsage('AWSELB', 'LoadBalancerUsage', ['Hrs'], { family: 'Load Balancer-Network' }),
     'elb:nlb-lcu': byUsage('AWSELB', 'N?LCUUsage', ['LCU-Hrs', 'NLCU-Hrs'], { family: 'Load Balancer-Network' }),
+    // Best reading of the offer files' usage types for the security services (not yet run against a real file).
+    'cloudtrail:management-events-100k': byUsage('AWSCloudTrail', 'PaidEventsRecorded', ['Events'], { scale: 100000 }),
+    'inspector:ecr-image-scan': { service: 'AmazonInspectorV2', units: ['Images', 'Image'], test: (p, a) => /ECR.*(Initial|Push)?Scan/i.test(a.usagetype ?? '') && !/Rescan/i.test(a.usagetype ?? '') },
+    'guardduty:eks-audit-logs-1m': { service: 'AmazonGuardDuty', units: ['Events', 'Million Events'], scale: 1000000, test: (p, a) => /EKS.*Audit/i.test(a.usagetype ?? '') },
+    'guardduty:runtime-vcpu-hour': { service: 'AmazonGuardDuty', units: ['vCPU-Hours', 'Hrs'], test: (p, a) => /EKS.*Runtime|Runtime.*EKS/i.test(a.usagetype ?? '') },
+    'sqs:standard-requests-1m': byUsage('AWSQueueService', 'Requests-RBP', ['Requests'], { scale: 1000000 }),
   };
   return fixed[key];
 }

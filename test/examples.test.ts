@@ -53,8 +53,10 @@ describe('examples', () => {
     expect(normalise(again.custom.json)).toEqual(normalise(custom.json));
     expect(again.reference.report).toEqual(reference.report);
     const charts = resourcesOfType(reference.json, 'helm_release').filter((r) => r.chart.startsWith('./assets/')).map((r) => r.name).sort();
-    // The admin password generator, the two namespaced secret stores and the database role bootstrap.
-    expect(charts).toEqual(['mlflow-admin-secret', 'mlflow-db-store', 'mlflow-role-bootstrap', 'mlops-prod-mlflow-mlflow']);
+    // The admin password generators, the two namespaced secret stores, the database role bootstrap, the alert rules
+    // and dashboards, and the Kueue objects of the teams.
+    expect(charts).toEqual(['grafana-admin-secret', 'kueue-flavors', 'kueue-queues-fraud', 'kueue-queues-recsys', 'mlflow-admin-secret', 'mlflow-db-store',
+      'mlflow-role-bootstrap', 'mlops-alert-rules', 'mlops-dashboards', 'mlops-prod-mlflow-mlflow']);
   });
 
   test('both examples pass the policy pack', () => {
@@ -91,7 +93,7 @@ describe('examples', () => {
       // Access-log buckets and replicas are copies or logs; the cluster-state bucket is the DR copy of the CLUSTER_STATE store.
       const copies = /^(access-logs|.*-replica|cluster-state-backups)$/;
       const buckets = resourcesOfType(reference.json, 'aws_s3_bucket').filter((b) => !copies.test(b.tags.purpose));
-      expect(buckets.map((b) => b.tags.purpose).sort()).toEqual(['mlflow-artifacts', 'models']);
+      expect(buckets.map((b) => b.tags.purpose).sort()).toEqual(['audit-trail', 'mlflow-artifacts', 'models']);
       for (const bucket of buckets) {
         expect(hasDrCopy(storePath(bucket))).toBe(true);
       }
@@ -141,8 +143,8 @@ describe('examples', () => {
     test('Terraform outputs tell the user where things are and how to reach them', () => {
       const output = reference.json.output;
       expect(Object.keys(output).sort()).toEqual([
-        'cluster_name', 'kubeconfig_command', 'mlflow_admin_password_command', 'mlflow_artifact_bucket', 'mlflow_port_forward_command', 'mlflow_url',
-        'model_bucket', 'model_image_repository_url',
+        'cluster_name', 'grafana_admin_password_command', 'grafana_port_forward_command', 'kubeconfig_command', 'mlflow_admin_password_command',
+        'mlflow_artifact_bucket', 'mlflow_port_forward_command', 'mlflow_url', 'model_bucket', 'model_image_repository_url', 'opencost_port_forward_command',
       ]);
       expect(output.cluster_name.value).toBe('mlops-prod');
       expect(output.kubeconfig_command.value).toBe('aws eks update-kubeconfig --name mlops-prod --region us-east-1');

@@ -44,6 +44,18 @@ export function buildReferencePlatform(app: App): PlatformStack {
       { name: 'InferenceGpus', instanceType: 'g6.xlarge', maxSize: 6, timeSlicingReplicas: 4 },
       { name: 'TrainingGpus', instanceType: 'g6e.12xlarge', maxSize: 4, capacityType: CapacityType.SPOT },
     ],
+    // Two teams share the GPUs: each is guaranteed part of every pool, borrows what the other leaves idle, and
+    // gets it back by preemption (Kueue). MLOPS_<TEAM>_ROLE_ARNS lists the IAM roles that may work in its namespace.
+    teams: [
+      {
+        name: 'fraud', editorPrincipals: process.env.MLOPS_FRAUD_ROLE_ARNS?.split(','),
+        gpuShares: [{ pool: 'TrainingGpus', guaranteedGpus: 8 }, { pool: 'InferenceGpus', guaranteedGpus: 8 }],
+      },
+      {
+        name: 'recsys', editorPrincipals: process.env.MLOPS_RECSYS_ROLE_ARNS?.split(','),
+        gpuShares: [{ pool: 'TrainingGpus', guaranteedGpus: 4 }, { pool: 'InferenceGpus', guaranteedGpus: 12 }],
+      },
+    ],
   });
   PolicySuppressions.add(platform.cluster, [{
     id: 'CKV_AWS_39',

@@ -3,13 +3,18 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct, IConstruct } from 'constructs';
 import {
+  AlertDestinationOptions, AlertmanagerReceiverConfig, IAlertDestination, IWorkloadIdentity,
+} from '../core/interfaces';
+import {
   BackupPlanOptions, ClusterBackupLocation, ContainerRepositoryOptions, CostBudgetOptions, IBackupPlan, ICloudServices,
   IContainerRepository, IObjectStore, IPostgresDatabase, ObjectStoreOptions, PostgresDatabaseOptions,
 } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
 import { AwsPriceCatalog } from './aws-price-catalog';
 import { AwsBackupPlan } from './aws-backup-plan';
-import { validateAwsCloudInput } from './aws-catalogs';
+import { AlertTopic } from './alert-topic';
+import { asAwsGrantee } from './grantee';
+import { checkBudgetLimits, checkRdsPostgresInstanceClass, validateAwsCloudInput } from './aws-catalogs';
 import { AwsCostBudget } from './aws-cost-budget';
 import { ContainerRepository } from './container-repository';
 import { KmsKey, KmsServiceGrant } from './kms-key';
@@ -81,6 +86,7 @@ export class AwsCloud extends Construct implements ICloudServices {
   public readonly stack: PlatformStack;
   private readonly keys = new Map<string, KmsKey>();
   private readonly accessLogBuckets = new Map<AwsRegionRole, SecureBucket>();
+  private alertTopicInstance?: AlertTopic;
 
   constructor(scope: Construct, id: string, props: AwsCloudProps = {}) {
     super(scope, id);
@@ -130,6 +136,15 @@ export class AwsCloud extends Construct implements ICloudServices {
     return key;
   }
 
+  /**
+   * The platform's operational alert topic (KMS-encrypted SNS) that security and health findings are routed
+   * to, created on first use. Subscribe to it with `alertTopic().addEmail(...)`.
+   */
+  public alertTopic(): AlertTopic {
+    this.alertTopicInstance ??= new AlertTopic(this, 'AlertTopic', { cloud: this });
+    return this.alertTopicInstance;
+  }
+
   /** The bucket that receives S3 server access logs in a region, created on first use. */
   public accessLogBucket(region: AwsRegionRole): SecureBucket {
     let bucket = this.accessLogBuckets.get(region);
@@ -171,6 +186,14 @@ export class AwsCloud extends Construct implements ICloudServices {
     new AwsCostBudget(scope as Construct, id, { cloud: this, ...options });
   }
 
+  /**
+   * Alertmanager's destination: the platform's alert topic ({@link alertTopic}), with the given addresses
+   * subscribed. Alertmanager publishes with SigV4 as its pod identity.
+   */
+  public newAlertDestination(scope: IConstruct, id: string, options: AlertDestinationOptions): IAlertDestination {
+    return new AwsAlertDestination(scope as Construct, id, this, options);
+  }
+
   public newClusterBackupLocation(scope: IConstruct, id: string): ClusterBackupLocation {
     const bucket = new SecureBucket(scope as Construct, id, {
       cloud: this, purpose: 'cluster-state-backups', region: AwsRegionRole.DR, register: false,
@@ -182,6 +205,14 @@ export class AwsCloud extends Construct implements ICloudServices {
       config: { region: this.drRegion, kmsKeyId: this.key(KeyPurpose.DATA, AwsRegionRole.DR).keyArn },
       grantee: bucket,
     };
+  }
+
+  public checkDatabaseInstanceClass(scope: IConstruct, prop: string, instanceClass?: string): void {
+    checkRdsPostgresInstanceClass(scope, prop, instanceClass);
+  }
+
+  public checkBudgetNotifications(scope: IConstruct, emailsProp: string, emails: string[], thresholdsProp: string, notificationCount: number): void {
+    checkBudgetLimits(scope, emailsProp, emails, thresholdsProp, notificationCount);
   }
 
   /** Which services may use a key of each purpose, scoped to this account. */
@@ -203,5 +234,40 @@ export class AwsCloud extends Construct implements ICloudServices {
       default:
         return [];
     }
+  }
+}
+
+/** The platform's SNS alert topic as an Alertmanager destination. */
+class AwsAlertDestination extends Construct implements IAlertDestination {
+  public readonly description: string;
+  private readonly topic: AlertTopic;
+
+  constructor(scope: Construct, id: string, private readonly cloud: AwsCloud, options: AlertDestinationOptions) {
+    super(scope, id);
+    this.topic = cloud.alertTopic();
+    (options.emails ?? []).forEach((email) => this.topic.addEmail(email));
+    this.description = 'the platform alert topic (SNS, KMS-encrypted with the notifications key)' +
+      ((options.emails ?? []).length > 0 ? `, subscribed by ${options.emails!.join(', ')}` : '');
+  }
+
+  public bindAlertmanager(identity: IWorkloadIdentity): AlertmanagerReceiverConfig {
+    const grantee = asAwsGrantee(this, 'identity', identity);
+    // The topic policy admits the account's principals; the identity's own policy names the topic, and the key
+    // (its policy delegates to IAM) encrypts the message at rest.
+    grantee.addToPrincipalPolicy({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [this.topic.topicArn] });
+    grantee.addToPrincipalPolicy({
+      sid: 'EncryptAlerts', actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [this.cloud.key(KeyPurpose.NOTIFICATIONS).keyArn],
+    });
+    return {
+      receiver: {
+        sns_configs: [{
+          topic_arn: this.topic.topicArn,
+          // No keys: the SDK's default chain picks up the Pod Identity credentials.
+          sigv4: { region: this.cloud.primaryRegion },
+          send_resolved: true,
+        }],
+      },
+      prerequisites: [...identity.prerequisites, this.topic.policy],
+    };
   }
 }

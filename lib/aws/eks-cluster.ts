@@ -9,18 +9,23 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Annotations, Fn, ITerraformDependable } from 'cdktf';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+import { Annotations, Fn, ITerraformDependable, Lazy, Op } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
 import { ValidationError } from '../core/errors';
+import { IGpuCatalog } from '../core/gpu-catalog';
 import { DeploymentPhase } from '../core/platform-report';
 import {
-  GpuNodeGroupOptions, IGpuNodeGroup, IKubernetesCluster, IWorkloadIdentity, WorkloadIdentityOptions,
+  EncryptedStorageClass, GpuNodeGroupOptions, IGpuNodeGroup, IKubernetesCluster, IWorkloadIdentity, NamespaceAccessLevel, NamespaceAccessOptions, WorkloadIdentityOptions,
 } from '../core/interfaces';
-import { checkCidr, checkInteger, checkPattern, checkUnique, requireConstruct, requireList, requireProps } from '../core/validate';
+import { checkCidr, checkDnsLabel, checkEnum, checkInteger, checkPattern, checkUnique, isUnresolved, requireConstruct, requireList, requireProps } from '../core/validate';
+import * as crypto from 'crypto';
 import { checkEksKubernetesVersion, checkIamPrincipalArn, checkImportedClusterAttributes, checkSystemNodeInstanceType } from './aws-catalogs';
 import { AwsCloud, KeyPurpose } from './aws-cloud';
 import { EksClusterAutoscaler } from './cluster-autoscaler';
+import { Autoscaler, KARPENTER_DISCOVERY_TAG, Karpenter } from './karpenter';
+import { AwsGpuCatalog } from './gpu-instance-catalog';
 import { policyDocument, serviceTrustPolicy } from './iam-policy';
 import { encryptedLogGroup } from './log-group';
 import { ManagedNodeGroup } from './node-group';
@@ -130,6 +135,13 @@ export interface EksClusterProps {
    * @default true
    */
   readonly clusterAutoscaler?: boolean;
+  /**
+   * What gives GPU pools their nodes. With Karpenter, each GPU pool becomes a Karpenter NodePool instead of a
+   * managed node group, and the Cluster Autoscaler (when on) only scales the system node group.
+   *
+   * @default Autoscaler.CLUSTER_AUTOSCALER
+   */
+  readonly autoscaler?: Autoscaler;
 }
 
 /** Attributes of an EKS cluster created outside this stack. */
@@ -211,10 +223,66 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
    */
   protected _autoscalerInstalled = true;
   /**
+   * Karpenter, when it gives the GPU pools their nodes.
+   * @internal
+   */
+  protected _karpenter?: Karpenter;
+  /**
    * Namespaces that exist before the stack.
    * @internal
    */
   protected _existingNamespaces: string[] = [];
+  /**
+   * What the encrypted StorageClass must be created after (the EBS CSI driver add-on).
+   * @internal
+   */
+  protected _storageDependencies: ITerraformDependable[] = [];
+  private _encryptedStorage?: EncryptedStorageClass;
+
+  /**
+   * The `gp3-encrypted` StorageClass (EBS CSI driver, gp3, encrypted with the cloud's data key), created on first
+   * call. The EBS CSI driver's identity may use that key (EksCluster grants it); on an imported cluster, check
+   * that its driver's role may.
+   */
+  public encryptedStorageClass(): EncryptedStorageClass {
+    if (!this._encryptedStorage) {
+      const storageClass = new StorageClassV1(this, 'EncryptedStorageClass', {
+        provider: this.kubernetesProvider,
+        metadata: { name: 'gp3-encrypted' },
+        storageProvisioner: 'ebs.csi.aws.com',
+        // Volumes follow their claims: metrics are operational data, not a registered store.
+        reclaimPolicy: 'Delete',
+        // Created in the zone of the node the pod lands on, not a random one.
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
+        parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: this.cloud.key(KeyPurpose.DATA).keyArn },
+        dependsOn: [...this.workloadPrerequisites, ...this._storageDependencies],
+      });
+      if (this._storageDependencies.length === 0) {
+        Annotations.of(this).addWarning(`StorageClass gp3-encrypted on imported cluster ${this.clusterName}: the EBS CSI driver must be installed and its ` +
+          'role allowed to use the data key (kms:CreateGrant, kms:GenerateDataKey*, kms:Decrypt), or volume claims stay Pending.');
+      }
+      this._encryptedStorage = {
+        storageClassName: 'gp3-encrypted', priceKey: 'ebs:gp3', description: 'EBS gp3 volumes encrypted with the platform data key',
+        prerequisites: [storageClass],
+      };
+    }
+    return this._encryptedStorage;
+  }
+
+  /**
+   * Terraform condition that holds when the cluster accepts access entries (authentication mode API or
+   * API_AND_CONFIG_MAP), checked before namespace access is granted; unset when the stack sets the mode itself.
+   * @internal
+   */
+  protected _accessEntriesCondition?: any;
+  /** Access entries (one per principal, as EKS allows) and, per access level, the namespaces granted. */
+  private readonly namespaceGrants = new Map<string, { entry: EksAccessEntry; id: string; levels: Map<NamespaceAccessLevel, string[]> }>();
+
+  /** The EC2 GPU instance types EKS runs, which GpuNodePool validates against. */
+  public get gpuCatalog(): IGpuCatalog {
+    return AwsGpuCatalog.INSTANCE;
+  }
 
   /** Namespaces that exist before the stack; see {@link EksClusterAttributes.existingNamespaces}. */
   public get existingNamespaces(): string[] {
@@ -234,6 +302,9 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   }
 
   public addGpuNodeGroup(scope: IConstruct, id: string, options: GpuNodeGroupOptions): IGpuNodeGroup {
+    if (this._karpenter) {
+      return this._karpenter.addGpuNodePool(scope, id, options);
+    }
     if (!this._autoscalerInstalled && options.minSize < options.maxSize) {
       Annotations.of(scope).addWarning(`GPU pool ${scope.node.path} on ${this.node.path}: this stack runs no Cluster Autoscaler for the ` +
         'cluster, so the pool stays at its minimum size unless an autoscaler (or Karpenter) already runs there. Set installClusterAutoscaler: true ' +
@@ -262,6 +333,73 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
       autoScalingGroupTags: { 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': String(options.advertisedGpusPerNode) },
       capacityReservationId: options.capacityReservationId,
       dependsOn: this._nodeDependencies,
+    });
+  }
+
+  /**
+   * Gives IAM principals a namespace-scoped EKS access policy (AmazonEKSViewPolicy, AmazonEKSEditPolicy or
+   * AmazonEKSAdminPolicy for VIEW, EDIT, ADMIN). EKS allows one access entry per principal and one association
+   * per principal and policy, so both live on the cluster and collect every namespace granted to the principal
+   * (a role two teams list gets one entry whose association names both namespaces). A principal that already has
+   * an access entry outside this stack makes the apply fail: grant it in the stack that owns the entry.
+   */
+  public grantNamespaceAccess(scope: IConstruct, id: string, options: NamespaceAccessOptions): void {
+    // The resources live on the cluster (EKS allows one entry per principal), not under scope/id.
+    void id;
+    checkDnsLabel(scope, 'namespace', options.namespace, 'namespace');
+    checkEnum(scope, 'accessLevel', options.accessLevel, NamespaceAccessLevel, 'NamespaceAccessLevel');
+    requireList(scope, 'principals', options.principals, { required: true, example: "['arn:aws:iam::111122223333:role/team-a']" });
+    options.principals.forEach((arn, i) => checkIamPrincipalArn(scope, `principals[${i}]`, arn));
+    checkUnique(scope, 'principals', options.principals);
+    for (const principalArn of options.principals) {
+      const key = isUnresolved(principalArn) ? `token-${this.namespaceGrants.size}` : principalArn;
+      let grant = this.namespaceGrants.get(key);
+      if (!grant) {
+        grant = this.newAccessEntry(principalArn);
+        this.namespaceGrants.set(key, grant);
+      }
+      let namespaces = grant.levels.get(options.accessLevel);
+      if (!namespaces) {
+        namespaces = [];
+        grant.levels.set(options.accessLevel, namespaces);
+        this.newNamespacePolicyAssociation(principalArn, grant.entry, grant.id, options.accessLevel, namespaces);
+      }
+      if (!namespaces.includes(options.namespace)) {
+        namespaces.push(options.namespace);
+      }
+    }
+  }
+
+  /** The principal's access entry, under `NamespaceAccess`, with an id stable for the ARN. */
+  private newAccessEntry(principalArn: string): { entry: EksAccessEntry; id: string; levels: Map<NamespaceAccessLevel, string[]> } {
+    // An adminPrincipalArns entry already exists for the principal: EKS rejects a second one, so reuse it.
+    const adminEntry = this.node.children.find((c): c is EksAccessEntry => c instanceof EksAccessEntry && c.principalArnInput === principalArn);
+    const group = (this.node.tryFindChild('NamespaceAccess') as Construct | undefined) ?? new Construct(this, 'NamespaceAccess');
+    // The role name for readability and a hash of the ARN so two paths or accounts with one name stay apart.
+    const name = isUnresolved(principalArn) ? `principal${this.namespaceGrants.size + 1}` : principalArn.split(/[:/]/).pop()!.replace(/[^A-Za-z0-9-]/g, '-');
+    const id = `${name}-${crypto.createHash('sha256').update(String(principalArn)).digest('hex').slice(0, 8)}`;
+    const lifecycle = this._accessEntriesCondition === undefined ? undefined : {
+      precondition: [{
+        condition: this._accessEntriesCondition,
+        errorMessage: `Cluster ${this.clusterName} authenticates through the aws-auth ConfigMap only (CONFIG_MAP), and namespace access needs access entries: ` +
+          'switch it to API_AND_CONFIG_MAP (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP).',
+      }],
+    };
+    const entry = adminEntry ?? new EksAccessEntry(group, id, {
+      provider: this.cloud.provider, clusterName: this.clusterNameForDependants, principalArn, type: 'STANDARD', lifecycle,
+    });
+    return { entry, id, levels: new Map() };
+  }
+
+  /** The namespace-scoped association of one access level; `namespaces` is read at synth, after every grant. */
+  private newNamespacePolicyAssociation(principalArn: string, entry: EksAccessEntry, id: string, level: NamespaceAccessLevel, namespaces: string[]): void {
+    const policy = { [NamespaceAccessLevel.VIEW]: 'AmazonEKSViewPolicy', [NamespaceAccessLevel.EDIT]: 'AmazonEKSEditPolicy', [NamespaceAccessLevel.ADMIN]: 'AmazonEKSAdminPolicy' }[level];
+    const group = this.node.tryFindChild('NamespaceAccess') as Construct;
+    new EksAccessPolicyAssociation(group, `${id}-${policy}`, {
+      provider: this.cloud.provider, clusterName: this.clusterNameForDependants, principalArn,
+      policyArn: `arn:${this.cloud.partition}:eks::aws:cluster-access-policy/${policy}`,
+      accessScope: { type: 'namespace', namespaces: Lazy.listValue({ produce: () => [...namespaces].sort() }) },
+      dependsOn: [entry],
     });
   }
 
@@ -371,11 +509,14 @@ export class EksCluster extends EksClusterBase {
     });
 
     // Networking and identity add-ons go before nodes (nodes need them to become Ready); CoreDNS after.
-    const addon = (name: string, extra: { dependsOn?: ITerraformDependable[] } = {}) => new EksAddon(this, name, {
+    const addon = (name: string, extra: { dependsOn?: ITerraformDependable[]; configurationValues?: string } = {}) => new EksAddon(this, name, {
       provider, clusterName: this.resource.name, addonName: name,
       resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', ...extra,
     });
-    this._nodeDependencies = [addon('vpc-cni'), addon('kube-proxy'), addon('eks-pod-identity-agent')];
+    // The VPC CNI enforces NetworkPolicies only with its network policy agent on: without it, the default-deny
+    // policies of team namespaces would be accepted by the API server and silently not enforced.
+    const vpcCni = addon('vpc-cni', { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
+    this._nodeDependencies = [vpcCni, addon('kube-proxy'), addon('eks-pod-identity-agent')];
 
     const nodeRole = new IamRole(this, 'NodeRole', {
       provider, namePrefix: 'eks-node-', assumeRolePolicy: serviceTrustPolicy(['ec2.amazonaws.com']),
@@ -409,11 +550,17 @@ export class EksCluster extends EksClusterBase {
       actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
       resources: [secretsKey.keyArn],
     });
-    addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource, ...ebsCsi.prerequisites] });
+    this._storageDependencies.push(addon('aws-ebs-csi-driver', { dependsOn: [this.systemNodes.resource, ...ebsCsi.prerequisites] }));
 
     [this.kubernetesProvider, this.helmProvider] = this._makeProviders(this.resource.endpoint, this.resource.certificateAuthority.get(0).data);
     if (props.clusterAutoscaler ?? true) {
       new EksClusterAutoscaler(this, 'ClusterAutoscaler', this);
+    }
+    checkEnum(this, 'autoscaler', props.autoscaler, Autoscaler, 'Autoscaler');
+    if (props.autoscaler === Autoscaler.KARPENTER) {
+      props.vpc.addPrivateSubnetTags({ [KARPENTER_DISCOVERY_TAG]: this.clusterName });
+      // The node role's EC2_LINUX access entry exists already: EKS created it with the system node group.
+      this._karpenter = new Karpenter(this, 'Karpenter', { cluster: this, nodeRoleName: nodeRole.name });
     }
     const systemType = system.instanceType ?? 'm7i.large';
     const cost = (resource: string, unit: CostUnit, baseline: number, full: number, priceKey: string, assumption: string) =>
@@ -500,6 +647,7 @@ class ImportedEksCluster extends EksClusterBase {
       checkPattern(this, 'endpoint', attrs.endpoint, /^https:\/\/\S+$/, 'an https:// URL');
     }
     const issuerUrl = lookup.identity.get(0).oidc.get(0).issuer;
+    this._accessEntriesCondition = Op.neq(lookup.accessConfig.get(0).authenticationMode, 'CONFIG_MAP');
     this.openIdConnectIssuer = Fn.replace(issuerUrl, 'https://', '');
     if (attrs.openIdConnectProviderArn !== undefined) {
       this.openIdConnectProviderArn = attrs.openIdConnectProviderArn;

@@ -9,39 +9,12 @@
  * us-east-1 Linux on-demand.
  */
 
-/** GPU hardware on an instance type. */
-export enum GpuModel {
-  /** NVIDIA T4 (Turing), 16 GiB; g4dn. */
-  NVIDIA_T4 = 'NVIDIA_T4',
-  /** NVIDIA T4G (Turing, paired with Graviton2), 16 GiB; g5g. */
-  NVIDIA_T4G = 'NVIDIA_T4G',
-  /** NVIDIA A10G (Ampere), 24 GiB; g5. */
-  NVIDIA_A10G = 'NVIDIA_A10G',
-  /** NVIDIA L4 (Ada Lovelace), 24 GiB; g6 and gr6. */
-  NVIDIA_L4 = 'NVIDIA_L4',
-  /** NVIDIA L40S (Ada Lovelace), 48 GiB; g6e. */
-  NVIDIA_L40S = 'NVIDIA_L40S',
-  /** NVIDIA V100 (Volta), 16 GiB on p3 and 32 GiB on p3dn. */
-  NVIDIA_V100 = 'NVIDIA_V100',
-  /** NVIDIA A100 (Ampere), 40 GiB on p4d and 80 GiB on p4de. */
-  NVIDIA_A100 = 'NVIDIA_A100',
-  /** NVIDIA H100 (Hopper), 80 GiB; p5. */
-  NVIDIA_H100 = 'NVIDIA_H100',
-  /** NVIDIA H200 (Hopper), 141 GiB; p5e and p5en. */
-  NVIDIA_H200 = 'NVIDIA_H200',
-  /** NVIDIA B200 (Blackwell), about 179 GiB usable; p6-b200. */
-  NVIDIA_B200 = 'NVIDIA_B200',
-}
+// GpuModel and CpuArchitecture live in the cloud-neutral GPU catalog (lib/core/gpu-catalog), exported by the barrel.
+import { IConstruct } from 'constructs';
+import { CpuArchitecture, GpuModel, GpuPoolRequest, GpuSpec, IGpuCatalog } from '../core/gpu-catalog';
+import { checkCapacityReservationId } from './aws-catalogs';
 
-/** CPU architecture of the instance type, which decides the AMI type. */
-export enum CpuArchitecture {
-  /** 64-bit x86 (Intel or AMD); use the x86_64 NVIDIA AMI. */
-  X86_64 = 'x86_64',
-  /** 64-bit Arm (AWS Graviton); use the arm64 NVIDIA AMI. */
-  ARM64 = 'arm64',
-}
-
-/** One GPU instance type. */
+/** One GPU instance type (it satisfies the cloud-neutral {@link GpuSpec}, with a price for every type). */
 export interface GpuInstanceSpec {
   /** EC2 instance type name, e.g. `g5.xlarge`. */
   readonly instanceType: string;
@@ -155,6 +128,50 @@ export class GpuInstanceCatalog {
   ].map((spec) => Object.freeze(spec)));
 
   private constructor() {}
+}
+
+/**
+ * The AWS implementation of {@link IGpuCatalog} over {@link GpuInstanceCatalog}: EC2 instance types, priced
+ * as `ec2:<type>`, root volumes gp3, capacity reservations `cr-...`. EKS clusters expose it as `gpuCatalog`.
+ *
+ * @example
+ * const spec = AwsGpuCatalog.INSTANCE.lookup('g6.xlarge');
+ */
+export class AwsGpuCatalog implements IGpuCatalog {
+  /** The catalog. */
+  public static readonly INSTANCE = new AwsGpuCatalog();
+
+  public readonly cloudName = 'aws';
+  public readonly typeNoun = 'NVIDIA GPU instance type';
+  public readonly reservedNodeLabelKeys = ['k8s.amazonaws.com/accelerator'];
+  public readonly diskTypeName = 'gp3';
+  public readonly diskPriceKey = 'ebs:gp3';
+
+  private constructor() {}
+
+  public lookup(instanceType: string): GpuSpec | undefined {
+    return GpuInstanceCatalog.lookup(instanceType);
+  }
+
+  public all(): GpuSpec[] {
+    return GpuInstanceCatalog.all();
+  }
+
+  public families(): string[] {
+    return GpuInstanceCatalog.families();
+  }
+
+  public priceKey(spec: GpuSpec): string {
+    return `ec2:${spec.instanceType}`;
+  }
+
+  public migHint(): string {
+    return 'Use an A100, H100, H200 or B200 instance type (p4d, p5, p5e, p6), or time-slicing instead.';
+  }
+
+  public checkPoolRequest(scope: IConstruct, request: GpuPoolRequest): void {
+    checkCapacityReservationId(scope, 'capacityReservationId', request.capacityReservationId);
+  }
 }
 
 /** Plain code-unit ordering, so the result does not depend on the host locale. */

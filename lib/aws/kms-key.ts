@@ -1,7 +1,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
 import { PlatformStack } from '../core/platform-stack';
@@ -18,6 +18,12 @@ export interface KmsServiceGrant {
    * @default - none
    */
   readonly conditions?: { [operator: string]: { [key: string]: any } };
+  /**
+   * Statement ID, for a service with more than one statement.
+   *
+   * @default - `Allow<first label of the principal>`
+   */
+  readonly sid?: string;
 }
 
 /** Properties of a {@link KmsKey}. */
@@ -60,6 +66,7 @@ export class KmsKey extends Construct {
   public readonly resource: KmsKeyResource;
   /** Key ARN. */
   public readonly keyArn: string;
+  private readonly addedGrants: KmsServiceGrant[] = [];
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
@@ -72,14 +79,7 @@ export class KmsKey extends Construct {
       Resource: '*',
     }];
     for (const grant of props.serviceGrants ?? []) {
-      statements.push({
-        Sid: `Allow${grant.servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '')}`,
-        Effect: 'Allow',
-        Principal: { Service: grant.servicePrincipal },
-        Action: grant.actions,
-        Resource: '*',
-        ...(grant.conditions ? { Condition: grant.conditions } : {}),
-      });
+      statements.push(serviceGrantStatement(grant));
     }
     if (props.allowAutoScaling) {
       // KMS rejects a policy whose principal does not exist, and in a fresh account the Auto Scaling
@@ -112,7 +112,8 @@ export class KmsKey extends Construct {
       description: `cdktf-mlops: ${props.purpose}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      // Lazy so services added later (addServiceGrant) join the one policy; without them it renders as before.
+      policy: Lazy.stringValue({ produce: () => JSON.stringify({ Version: '2012-10-17', Statement: [...statements, ...this.addedGrants.map(serviceGrantStatement)] }) }),
     });
     new KmsAlias(this, 'Alias', { provider: props.provider, name: `alias/${props.aliasName}`, targetKeyId: this.resource.keyId });
     this.keyArn = this.resource.arn;
@@ -125,4 +126,27 @@ export class KmsKey extends Construct {
       assumption: `one customer-managed key; requests (first 20,000 a month free) are not counted; ${HOURS_PER_MONTH} hours a month`,
     });
   }
+
+  /**
+   * Lets one more AWS service use the key (e.g. CloudTrail, or EventBridge publishing to an encrypted topic).
+   * A service already granted under the same statement ID is not added twice.
+   */
+  public addServiceGrant(grant: KmsServiceGrant): void {
+    const sid = serviceGrantStatement(grant).Sid;
+    if (!this.addedGrants.some((g) => serviceGrantStatement(g).Sid === sid)) {
+      this.addedGrants.push(grant);
+    }
+  }
+}
+
+/** The key policy statement of a service grant. */
+function serviceGrantStatement(grant: KmsServiceGrant): any {
+  return {
+    Sid: grant.sid ?? `Allow${grant.servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '')}`,
+    Effect: 'Allow',
+    Principal: { Service: grant.servicePrincipal },
+    Action: grant.actions,
+    Resource: '*',
+    ...(grant.conditions ? { Condition: grant.conditions } : {}),
+  };
 }

@@ -63,6 +63,7 @@ export class Vpc extends Construct {
   public readonly publicSubnetIds: string[];
   /** The CIDR block. */
   public readonly cidrBlock: string;
+  private readonly privateSubnets: Subnet[] = [];
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
@@ -112,6 +113,7 @@ export class Vpc extends Construct {
         mapPublicIpOnLaunch: false, tags: { 'Name': `${cloud.namePrefix}-public-${i + 1}`, 'kubernetes.io/role/elb': '1' },
       });
       this.privateSubnetIds.push(privateSubnet.id);
+      this.privateSubnets.push(privateSubnet);
       this.publicSubnetIds.push(publicSubnet.id);
       new RouteTableAssociation(this, `PublicSubnet${i + 1}Routes`, { provider, subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
       if (i < natCount) {
@@ -158,5 +160,15 @@ export class Vpc extends Construct {
       provider, vpcId: this.vpcId, trafficType: 'ALL', logDestinationType: 'cloud-watch-logs', logDestination: logGroup.arn,
       iamRoleArn: role.arn, maxAggregationInterval: 60,
     });
+  }
+
+  /**
+   * Adds tags to every private subnet, e.g. the discovery tag Karpenter finds a cluster's node subnets by. Set
+   * here, on the subnets' own tags, because a separate tag resource would fight the subnet over its tags.
+   */
+  public addPrivateSubnetTags(tags: { [key: string]: string }): void {
+    for (const subnet of this.privateSubnets) {
+      subnet.tags = { ...(subnet.tagsInput ?? {}), ...tags };
+    }
   }
 }

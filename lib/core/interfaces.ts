@@ -5,6 +5,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ITerraformDependable } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Duration } from './duration';
+import type { IGpuCatalog } from './gpu-catalog';
 
 /*
  * Cloud-neutral contracts. The platform constructs (ExperimentTracking, ModelRegistry, ...) depend only on
@@ -25,6 +26,13 @@ export interface IWorkloadIdentity extends IConstruct {
    * pods created after the association) or are denied.
    */
   readonly prerequisites: ITerraformDependable[];
+  /**
+   * Annotations the Kubernetes service account must carry for the binding to work (GKE Workload Identity:
+   * `iam.gke.io/gcp-service-account`). Charts that create the service account set them.
+   *
+   * @default - none needed (EKS Pod Identity binds by namespace and name)
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
 }
 
 /** Options for a workload identity. */
@@ -68,12 +76,48 @@ export interface GpuNodeGroupOptions {
    * @default - none
    */
   readonly capacityReservationId?: string;
+  /**
+   * Time-slicing replicas per GPU, for clouds that share GPUs in the node pool itself (GKE `gpu_sharing_config`).
+   *
+   * @default - no sharing
+   */
+  readonly timeSlicingReplicas?: number;
+  /**
+   * Whether the pool partitions its GPUs with MIG, for clouds that partition in the node pool (GKE
+   * `gpu_partition_size`).
+   *
+   * @default false
+   */
+  readonly migEnabled?: boolean;
 }
 
 /** GPU capacity created by a cluster. */
 export interface IGpuNodeGroup extends IConstruct {
   /** Name of the node group. */
   readonly nodeGroupName: string;
+}
+
+/** Kubernetes access a team's people get in their own namespace (the built-in aggregated cluster roles). */
+export enum NamespaceAccessLevel {
+  /** Read most objects (ClusterRole `view`): no secrets. */
+  VIEW = 'view',
+  /** Create and change workloads (ClusterRole `edit`): no roles or role bindings. */
+  EDIT = 'edit',
+  /** Everything in the namespace, including role bindings (ClusterRole `admin`). */
+  ADMIN = 'admin',
+}
+
+/** Options for {@link IKubernetesCluster.grantNamespaceAccess}. */
+export interface NamespaceAccessOptions {
+  /** Namespace the principals get access to. */
+  readonly namespace: string;
+  /**
+   * Cloud principals that get the access: IAM role ARNs on AWS, Google account or group emails on GCP,
+   * Entra object IDs on Azure.
+   */
+  readonly principals: string[];
+  /** What they may do there. */
+  readonly accessLevel: NamespaceAccessLevel;
 }
 
 /** A Kubernetes cluster the library can install workloads on. */
@@ -94,10 +138,34 @@ export interface IKubernetesCluster extends IConstruct {
    * failing to create them.
    */
   readonly existingNamespaces: string[];
+  /** The GPU machine types this cluster's cloud offers: GpuNodePool validates and prices against it. */
+  readonly gpuCatalog: IGpuCatalog;
   /** Binds a Kubernetes service account to a cloud principal (EKS Pod Identity on AWS). */
   newWorkloadIdentity(scope: IConstruct, id: string, options: WorkloadIdentityOptions): IWorkloadIdentity;
   /** Adds GPU worker nodes to the cluster. */
   addGpuNodeGroup(scope: IConstruct, id: string, options: GpuNodeGroupOptions): IGpuNodeGroup;
+  /**
+   * Lets people, as the cloud principals they sign in with, work in one namespace (EKS access entries with a
+   * namespace-scoped access policy on AWS; RoleBindings to their Google identities on GKE).
+   */
+  grantNamespaceAccess(scope: IConstruct, id: string, options: NamespaceAccessOptions): void;
+  /**
+   * A StorageClass whose volumes are encrypted with the platform's key (an EBS gp3 class with the data key on
+   * EKS), created on first call; volume claims of stateful workloads (Prometheus, Alertmanager) name it.
+   */
+  encryptedStorageClass(): EncryptedStorageClass;
+}
+
+/** A StorageClass whose volumes are encrypted with the platform's key. */
+export interface EncryptedStorageClass {
+  /** Name of the StorageClass. */
+  readonly storageClassName: string;
+  /** Key of the volume's price per GB-month in the cloud's price catalog, e.g. `ebs:gp3`. */
+  readonly priceKey: string;
+  /** What the volumes are, for the report, e.g. `EBS gp3, encrypted with the data key`. */
+  readonly description: string;
+  /** What pods with claims on the class must be created after (the class and its CSI driver). */
+  readonly prerequisites: ITerraformDependable[];
 }
 
 /** An object store bucket. */
@@ -342,6 +410,33 @@ export interface CostBudgetOptions {
   readonly anomalyThresholdUsd: number;
 }
 
+/** Which logs of a cluster a log shipper sends. */
+export enum LogSource {
+  /** Standard output and error of every container (`/var/log/containers` on each node). */
+  CONTAINERS = 'containers',
+  /** Node services from the systemd journal: kubelet and containerd. */
+  NODES = 'nodes',
+}
+
+/**
+ * Where a cluster's logs go: the cloud's log service (CloudWatch Logs on AWS), encrypted with the platform's
+ * key and retained for a set time. A log shipper (LogShipping: Fluent Bit) runs on every node and writes to it
+ * as a workload identity allowed to write there and nowhere else.
+ */
+export interface ILogDestination extends IConstruct {
+  /** One line for the platform report, e.g. `CloudWatch Logs groups ..., KMS, 365 days`. */
+  readonly description: string;
+  /** What the shipper's pods must start after (the log groups exist, so nothing is auto-created unencrypted). */
+  readonly prerequisites: ITerraformDependable[];
+  /**
+   * A Fluent Bit `[OUTPUT]` section (classic configuration format) sending records whose tag matches `match`
+   * to the place kept for `source`. It contains no `{{`, since the chart renders its configuration as a template.
+   */
+  fluentBitOutput(source: LogSource, match: string): string;
+  /** Lets the identity write log records to the destination, and only to it. */
+  grantWrite(identity: IWorkloadIdentity): void;
+}
+
 /** The cloud a platform runs in: the factory of every cloud-specific store and service. */
 export interface ICloudServices extends IConstruct {
   /** Short name of the cloud, e.g. `aws`. */
@@ -362,4 +457,51 @@ export interface ICloudServices extends IConstruct {
   newCostBudget(scope: IConstruct, id: string, options: CostBudgetOptions): void;
   /** Creates the bucket and settings Velero backs cluster state up to (in the DR region). */
   newClusterBackupLocation(scope: IConstruct, id: string): ClusterBackupLocation;
+  /**
+   * Throws a ValidationError when the database instance class (or tier) is not one this cloud's managed
+   * PostgreSQL offers. Unset and unresolved values pass.
+   */
+  checkDatabaseInstanceClass(scope: IConstruct, prop: string, instanceClass?: string): void;
+  /**
+   * Throws a ValidationError when the cloud's budget service cannot send this many notifications or to this many
+   * addresses.
+   */
+  checkBudgetNotifications(scope: IConstruct, emailsProp: string, emails: string[], thresholdsProp: string, notificationCount: number): void;
+  /**
+   * The platform's alert destination (the cloud's notification topic, e.g. the KMS-encrypted SNS alert topic on
+   * AWS) with the given subscribers, for Alertmanager to send to.
+   */
+  newAlertDestination(scope: IConstruct, id: string, options: AlertDestinationOptions): IAlertDestination;
+}
+
+/** Options for {@link ICloudServices.newAlertDestination}. */
+export interface AlertDestinationOptions {
+  /**
+   * Email addresses subscribed to the destination (each confirms by mail).
+   *
+   * @default - none
+   */
+  readonly emails?: string[];
+}
+
+/** Settings of an Alertmanager receiver that sends to an {@link IAlertDestination}. */
+export interface AlertmanagerReceiverConfig {
+  /** Receiver fields other than `name`, in Alertmanager's configuration format (e.g. `sns_configs`). */
+  readonly receiver: { [key: string]: any };
+  /** What Alertmanager pods must be created after (the identity's permission to send). */
+  readonly prerequisites: ITerraformDependable[];
+}
+
+/**
+ * Where the platform's alerts go: a notification channel of the cloud (an SNS topic on AWS, a Pub/Sub topic or
+ * notification channel on GCP, an action group on Azure). Alertmanager sends to it as a workload identity.
+ */
+export interface IAlertDestination extends IConstruct {
+  /** What the destination is, for the report. */
+  readonly description: string;
+  /**
+   * Lets pods running as `identity` send to the destination and returns the Alertmanager receiver that does,
+   * authenticating as that identity (no stored credentials).
+   */
+  bindAlertmanager(identity: IWorkloadIdentity): AlertmanagerReceiverConfig;
 }

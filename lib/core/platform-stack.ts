@@ -13,7 +13,7 @@ import { PolicyPack } from './policy/policy-pack';
 import { IPolicyRule } from './policy/policy-rule';
 import { RecoveryObjective } from './recovery-objective';
 import { RestoreRunbook, unrestorableDataStores } from './restore-runbook';
-import { checkAwsRegion, checkPolicyRules } from './validate';
+import { checkRegionName, checkPolicyRules } from './validate';
 
 /** Properties of a {@link PlatformStack}. */
 export interface PlatformStackProps {
@@ -95,7 +95,7 @@ export class PlatformStack extends TerraformStack {
       throw new ValidationError(this, 'recoveryObjective', props.recoveryObjective, 'is required',
         "Pass a RecoveryObjective, e.g. RecoveryObjective.businessCritical('us-west-2').");
     }
-    checkAwsRegion(this, 'primaryRegion', props.primaryRegion);
+    checkRegionName(this, 'primaryRegion', props.primaryRegion);
     if (props.primaryRegion === undefined) {
       throw new ValidationError(this, 'primaryRegion', undefined, 'is required', 'Set the region the stack deploys to, e.g. "us-east-1".');
     }
@@ -135,6 +135,10 @@ export class PlatformStack extends TerraformStack {
       }
     }
     // Kept as given, not copied: a quantity may be a getter counted at synth (e.g. stores registered later).
+    // A line without its own allocation is billed to the stack's, which the provider's default tags give it.
+    if (line.costAllocation === undefined) {
+      Object.defineProperty(line, 'costAllocation', { value: this.costAllocation.tags, enumerable: true });
+    }
     this.costLines.push(line);
   }
 
@@ -218,7 +222,7 @@ class PlatformSynthesizer implements IStackSynthesizer {
       const unrestorable = unrestorableDataStores(this.stack.dataStores.stores, this.stack.recoveryObjective);
       if (unrestorable.length > 0) {
         throw new ValidationError(this.stack, 'recoveryObjective', `RTO ${this.stack.recoveryObjective.rto}`,
-          `is not met by ${unrestorable.length} data store(s):\n  ${unrestorable.join('\n  ')}\n`,
+          `is not met:\n  ${unrestorable.join('\n  ')}\n`,
           'Every data store needs a copy in the DR region that restores within the RTO by the documented estimate (see restore-runbook.md).');
       }
       checkCostEstimate(this.stack);

@@ -55,6 +55,20 @@ export function checkRequired(scope: IConstruct, prop: string, value: any, fix: 
 // name against the real list in lib/aws/aws-regions.ts.
 const AWS_REGION = /^(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[bef]?)?|eusc-de)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/;
 
+const GCP_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d{1,2}$/;
+
+/**
+ * Throws unless `value` looks like a region name of a supported cloud: AWS (`eu-west-1`) or Google Cloud
+ * (`europe-west4`). The cloud checks its own list of regions when it is created.
+ */
+export function checkRegionName(scope: IConstruct, prop: string, value: string | undefined): void {
+  if (typeof value === 'string' && GCP_REGION.test(value)) {
+    return;
+  }
+  // Anything else gets the AWS rule's message, unchanged since the AWS-only releases.
+  checkPattern(scope, prop, value, AWS_REGION, 'an AWS region name such as "us-east-1"');
+}
+
 /** Throws unless `value` looks like an AWS region name such as `eu-west-1`. */
 export function checkAwsRegion(scope: IConstruct, prop: string, value: string | undefined): void {
   checkPattern(scope, prop, value, AWS_REGION, 'an AWS region name such as "us-east-1"');

@@ -36,5 +36,34 @@ export class ChartCatalog {
     repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0', appVersion: 'v2.9.0',
   };
 
+  /**
+   * Kueue: job queueing with quotas, borrowing and preemption between teams. The published chart's images are
+   * `registry.k8s.io/kueue/kueue:v0.19.2`; the chart source still names the staging registry, so FairGpuScheduling
+   * sets the image values explicitly.
+   */
+  public static readonly KUEUE: PinnedChart = {
+    repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2', appVersion: 'v0.19.2',
+  };
+  /** Fluent Bit (fluent/helm-charts): the node log shipper of LogShipping. */
+  public static readonly FLUENT_BIT: PinnedChart = {
+    repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.58.1', appVersion: '5.1.1',
+  };
+  /** kube-prometheus-stack: Prometheus operator, Prometheus, Alertmanager, Grafana, kube-state-metrics, node-exporter. */
+  public static readonly KUBE_PROMETHEUS_STACK: PinnedChart = {
+    repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3', appVersion: 'v0.93.1',
+  };
+  /** OpenCost: cost allocation per namespace, label and pod from Prometheus metrics and cloud prices (OCI only for 2.5.17). */
+  public static readonly OPENCOST: PinnedChart = {
+    repository: 'oci://ghcr.io/opencost/charts', chart: 'opencost', version: '2.5.17', appVersion: '1.120.1',
+  };
+  /** AWS Load Balancer Controller: ALBs for Ingress objects of class `alb`. */
+  public static readonly AWS_LOAD_BALANCER_CONTROLLER: PinnedChart = {
+    repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0', appVersion: 'v3.5.0',
+  };
+  /** Karpenter: provisions EC2 nodes for pending pods (an alternative to the Cluster Autoscaler for GPU pools). */
+  public static readonly KARPENTER: PinnedChart = {
+    repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', appVersion: '1.14.1',
+  };
+
   private constructor() {}
 }

@@ -89,6 +89,8 @@ describe('EksCluster', () => {
       systemNodes, addressOf(json, 'aws_eks_pod_identity_association', 'test/Cluster/EbsCsiIdentity/Association'),
       addressOf(json, 'aws_iam_role_policy', 'test/Cluster/EbsCsiIdentity/Policy'),
     ]);
+    // NetworkPolicies (team namespaces deny by default) are enforced only with the CNI's network policy agent on.
+    expect(JSON.parse(addons.find((a) => a.addon_name === 'vpc-cni').configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
     const nodeGroup = resourceAt(json, 'aws_eks_node_group', 'test/Cluster/SystemNodes/Resource');
     for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
       expect(nodeGroup.depends_on).toContainEqual(expect.stringMatching(new RegExp(`^aws_eks_addon\\.Cluster_${name}_`)));

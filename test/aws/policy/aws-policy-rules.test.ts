@@ -496,6 +496,46 @@ describe('rules found missing by checkov (npm run verify)', () => {
   });
 });
 
+describe('CloudTrail, SQS and GuardDuty', () => {
+  test('CloudTrail: KMS, log file validation, every region, SNS, CloudWatch Logs, logging on', () => {
+    const good = res('aws_cloudtrail', 'Trail', {
+      kms_key_id: 'k', enable_log_file_validation: true, is_multi_region_trail: true, enable_logging: true, sns_topic_name: 't', cloud_watch_logs_group_arn: 'g',
+    });
+    const bare = res('aws_cloudtrail', 'Bare', { enable_logging: false, is_multi_region_trail: false });
+    const cases: Array<[string, RegExp]> = [
+      ['CKV_AWS_35', /kms_key_id is not set/], ['CKV_AWS_36', /enable_log_file_validation is not true/], ['CKV_AWS_67', /is_multi_region_trail is not true/],
+      ['CKV_AWS_252', /sns_topic_name is not set/], ['CKV2_AWS_10', /cloud_watch_logs_group_arn is not set/], ['MLOPS_CLOUDTRAIL_LOGGING', /enable_logging is false/],
+    ];
+    for (const [id, message] of cases) {
+      pass(id, good);
+      fail(id, bare, message);
+    }
+  });
+
+  test('SQS: encrypted, with a customer-managed key, TLS only', () => {
+    const cmk = res('aws_sqs_queue', 'Queue', { kms_master_key_id: 'k' });
+    const managed = res('aws_sqs_queue', 'Managed', { sqs_managed_sse_enabled: true });
+    pass('CKV_AWS_27', cmk);
+    pass('CKV_AWS_27', managed);
+    fail('CKV_AWS_27', res('aws_sqs_queue', 'Plain', {}), /neither kms_master_key_id nor sqs_managed_sse_enabled/);
+    pass('MLOPS_SQS_CMK', cmk);
+    fail('MLOPS_SQS_CMK', managed, /not encrypted with a customer-managed key/);
+    fail('MLOPS_SQS_CMK', res('aws_sqs_queue', 'AwsKey', { kms_master_key_id: 'alias/aws/sqs' }), /customer-managed/);
+    const policy = (statement: any) => res('aws_sqs_queue_policy', 'Policy', { queue_url: ref(cmk, 'url'), policy: JSON.stringify({ Statement: [statement] }) });
+    pass('MLOPS_SQS_TLS', cmk, [policy({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+    fail('MLOPS_SQS_TLS', cmk, /no aws_sqs_queue_policy/, [policy({ Effect: 'Allow', Action: 'sqs:SendMessage' })]);
+    fail('MLOPS_SQS_TLS', cmk, /no aws_sqs_queue_policy/);
+  });
+
+  test('GuardDuty: enabled, and for the organization', () => {
+    const detector = res('aws_guardduty_detector', 'Detector', { enable: true });
+    pass('MLOPS_GUARDDUTY_ENABLED', detector);
+    fail('MLOPS_GUARDDUTY_ENABLED', res('aws_guardduty_detector', 'Off', { enable: false }), /enable is false/);
+    pass('CKV2_AWS_3', detector, [res('aws_guardduty_organization_configuration', 'Org', { detector_id: ref(detector), auto_enable_organization_members: 'ALL' })]);
+    fail('CKV2_AWS_3', detector, /no aws_guardduty_organization_configuration references the detector/);
+  });
+});
+
 test('every rule is exercised for both pass and fail', () => {
   const ids = [...RULES.keys()];
   expect(ids.filter((id) => !passed.has(id))).toEqual([]);
