@@ -345,6 +345,7 @@ export class Monitoring extends Construct {
         },
         ...(props.experimentTracking ? [mlflowServiceMonitor(props.experimentTracking, labels)] : []),
         ...(settings.clusterBackups ? [veleroServiceMonitor(settings.namespace, labels)] : []),
+        dcgmServiceMonitor(settings.namespace, labels),
       ],
     });
     this.dashboards = new ManifestChart(this, 'Dashboards', {
@@ -550,6 +551,26 @@ function mlflowServiceMonitor(tracking: ExperimentTracking, labels: { [key: stri
       endpoints: [{
         port: 'http', path: '/metrics', interval: '30s',
         basicAuth: { username: { name: secret, key: 'username' }, password: { name: secret, key: 'password' } },
+      }],
+    },
+  };
+}
+
+/**
+ * Scrapes the DCGM exporter the GPU operator runs on every GPU node (Service `nvidia-dcgm-exporter`, port
+ * `gpu-metrics`). honorLabels keeps the namespace and pod of the workload holding each GPU (per-team views); `node`
+ * joins GPU metrics to the node's pool label.
+ */
+function dcgmServiceMonitor(namespace: string, labels: { [key: string]: string }): any {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+    metadata: { name: 'nvidia-dcgm-exporter', namespace, labels },
+    spec: {
+      namespaceSelector: { matchNames: ['gpu-operator'] },
+      selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
+      endpoints: [{
+        port: 'gpu-metrics', path: '/metrics', interval: '30s', honorLabels: true,
+        relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' }],
       }],
     },
   };

@@ -162,7 +162,7 @@ describe('Monitoring', () => {
     expect(velero.metrics).toEqual({ enabled: true, serviceMonitor: { enabled: false } });
   });
 
-  test('ServiceMonitors for MLflow (with its admin credentials) and Velero; DCGM through the GPU operator', () => {
+  test('ServiceMonitors for MLflow (with its admin credentials), Velero and the DCGM exporter, after the CRDs', () => {
     const monitors = objects('mlops-alert-rules').filter((o) => o.kind === 'ServiceMonitor');
     const mlflow = monitors.find((m) => m.metadata.name === 'mlflow');
     expect(mlflow.metadata.namespace).toBe(mlflowNs());
@@ -170,8 +170,13 @@ describe('Monitoring', () => {
     const velero = monitors.find((m) => m.metadata.name === 'velero');
     expect(velero.spec).toMatchObject({ namespaceSelector: { matchNames: ['velero'] }, endpoints: [{ port: 'http-monitoring' }] });
     expect(helmValues(helmRelease(json, 'mlflow')).extraArgs).toEqual({ exposePrometheus: '/tmp/prometheus-metrics' });
-    const dcgm = helmValues(helmRelease(json, 'gpu-operator')).dcgmExporter;
-    expect(dcgm.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true, relabelings: [{ targetLabel: 'node', sourceLabels: ['__meta_kubernetes_pod_node_name'] }] });
+    // The operator's own ServiceMonitor stays off: the GPU operator may be installed on a cluster without the CRD.
+    expect(helmValues(helmRelease(json, 'gpu-operator')).dcgmExporter).toEqual({ enabled: true });
+    const dcgm = monitors.find((m) => m.metadata.name === 'nvidia-dcgm-exporter');
+    expect(dcgm.spec).toMatchObject({
+      namespaceSelector: { matchNames: ['gpu-operator'] }, selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
+      endpoints: [{ port: 'gpu-metrics', honorLabels: true, relabelings: [{ targetLabel: 'node', sourceLabels: ['__meta_kubernetes_pod_node_name'] }] }],
+    });
   });
 
   test('dashboards as ConfigMaps for the Grafana sidecar: GPU per pool and team, capacity, MLflow', () => {
@@ -218,10 +223,11 @@ describe('Monitoring', () => {
     expect(monitoring.prometheusUrl).toBe('http://kube-prometheus-stack-prometheus.monitoring.svc:9090');
   });
 
-  test('without MLflow, Velero or a budget: no such rules, monitors or dashboard', () => {
+  test('without MLflow, Velero or a budget: no such rules, monitors or dashboard (DCGM is always scraped)', () => {
     const groups = manifestObjects(bareDir, helmRelease(bare, 'mlops-alert-rules'))[0].spec.groups;
     expect(groups.map((g: any) => g.name)).toEqual(['mlops.gpu', 'mlops.cluster']);
-    expect(manifestObjects(bareDir, helmRelease(bare, 'mlops-alert-rules')).filter((o) => o.kind === 'ServiceMonitor')).toEqual([]);
+    expect(manifestObjects(bareDir, helmRelease(bare, 'mlops-alert-rules')).filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name))
+      .toEqual(['nvidia-dcgm-exporter']);
     expect(manifestObjects(bareDir, helmRelease(bare, 'mlops-dashboards'))).toHaveLength(3);
     // No pool in the stack: only the unpriced idle rule.
     expect(groups[0].rules.filter((r: any) => r.alert === 'GpuIdle').map((r: any) => r.labels.pool)).toEqual(['unknown']);

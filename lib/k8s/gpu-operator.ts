@@ -100,16 +100,9 @@ export class GpuOperator extends Construct {
       driver: { enabled: false },
       toolkit: { enabled: false },
       nfd: { enabled: true },
-      dcgmExporter: {
-        enabled: true,
-        // The operator creates the ServiceMonitor once the Prometheus CRDs exist (Monitoring). honorLabels keeps the
-        // namespace and pod of the workload holding each GPU (per-team views); `node` joins GPU metrics to the
-        // node's pool label.
-        serviceMonitor: {
-          enabled: true, honorLabels: true,
-          relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' }],
-        },
-      },
+      // Its ServiceMonitor comes from Monitoring, after the Prometheus CRDs: the operator's own would need them
+      // before the operator is installed, which a cluster without monitoring never has.
+      dcgmExporter: { enabled: true },
       mig: { strategy: this.migStrategy },
       daemonsets: { labels },
       devicePlugin: { enabled: true, config: { create: true, name: 'device-plugin-sharing', default: 'default', data } },
