@@ -12,7 +12,10 @@
 // GpuModel and CpuArchitecture live in the cloud-neutral GPU catalog (lib/core/gpu-catalog), exported by the barrel.
 import { IConstruct } from 'constructs';
 import { CpuArchitecture, GpuModel, GpuPoolRequest, GpuSpec, IGpuCatalog } from '../core/gpu-catalog';
+import { ValidationError } from '../core/errors';
+import { PlatformStack } from '../core/platform-stack';
 import { checkCapacityReservationId } from './aws-catalogs';
+import { AwsPriceCatalog } from './aws-price-catalog';
 
 /** One GPU instance type (it satisfies the cloud-neutral {@link GpuSpec}, with a price for every type). */
 export interface GpuInstanceSpec {
@@ -171,6 +174,19 @@ export class AwsGpuCatalog implements IGpuCatalog {
 
   public checkPoolRequest(scope: IConstruct, request: GpuPoolRequest): void {
     checkCapacityReservationId(scope, 'capacityReservationId', request.capacityReservationId);
+    // EKS would accept the node group and leave it failing to launch: the type is not sold in the region.
+    const region = PlatformStack.ofConstruct(scope).primaryRegion;
+    const prices = AwsPriceCatalog.load();
+    const notOffered = prices.notOfferedReason(this.priceKey(request.spec), region);
+    if (notOffered !== undefined) {
+      const offered = GpuInstanceCatalog.all()
+        .filter((s) => s.gpuModel === request.spec.gpuModel && prices.notOfferedReason(this.priceKey(s), region) === undefined)
+        .map((s) => s.instanceType);
+      const gpu = String(request.spec.gpuModel).replace(/^NVIDIA_/, '').replace(/_/g, ' ');
+      throw new ValidationError(scope, 'instanceType', request.spec.instanceType, `is not offered in ${region} (${notOffered})`,
+        (offered.length > 0 ? `${gpu} instance types offered there: ${offered.join(', ')}.` : `No ${gpu} instance type is offered there: pick another GPU or region.`) +
+        ' If AWS has started selling it there, refresh the price catalog (scripts/refresh-aws-prices.js).');
+    }
   }
 }
 

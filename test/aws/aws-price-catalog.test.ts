@@ -211,24 +211,32 @@ describe('scripts/refresh-aws-prices.js', () => {
 });
 
 describe('cost lines of the AWS constructs', () => {
-  test('a GPU pool in a region without GPU prices is an Annotations warning naming what is missing', () => {
+  test('a GPU pool in a region the catalog does not price is an Annotations warning naming what is missing', () => {
     const app = newApp();
-    const stack = newStack({ primaryRegion: 'eu-west-1', recoveryObjective: RecoveryObjective.businessCritical('eu-central-1') }, app, 'eu');
+    const stack = newStack({ primaryRegion: 'sa-east-1', recoveryObjective: RecoveryObjective.businessCritical('us-east-1') }, app, 'sa');
     const cloud = new AwsCloud(stack, 'Aws');
     const cluster = new EksCluster(stack, 'Cluster', { cloud, vpc: new Vpc(stack, 'Network', { cloud }), endpointAccess: EndpointAccess.private() });
     new GpuNodePool(stack, 'Gpus', { cluster, instanceType: 'g6.xlarge', minSize: 1, maxSize: 2 });
     const estimate = stack.costEstimate();
-    expect(estimate.unpriced.map((l) => `${l.priceKey}@${l.region}`)).toEqual(['ec2:g6.xlarge@eu-west-1']);
-    expect(estimate.gpuPools.map((p) => p.key)).toEqual(['eu/Gpus']);
-    // The pool's disks are priced; its nodes are not, and are not counted as zero silently.
-    expect(estimate.lines.filter((l) => l.line.gpuPool === 'eu/Gpus').map((l) => l.line.priceKey)).toEqual(['ebs:gp3']);
+    // The pool's nodes and disks are unpriced there, and are not counted as zero silently.
+    expect(estimate.unpriced.filter((l) => l.gpuPool === 'sa/Gpus').map((l) => `${l.priceKey}@${l.region}`)).toEqual(['ec2:g6.xlarge@sa-east-1', 'ebs:gp3@sa-east-1']);
     const warn = jest.spyOn(Annotations.prototype, 'addWarning');
     try {
       app.synth();
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no aws price for ec2:g6.xlarge in eu-west-1 \(GPU nodes \(g6.xlarge, on-demand\) of eu\/Gpus\)/));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no aws price for ec2:g6.xlarge in sa-east-1 \(GPU nodes \(g6.xlarge, on-demand\) of sa\/Gpus\)/));
     } finally {
       warn.mockRestore();
     }
+  });
+
+  test('a GPU type the region does not sell fails synth naming the types of that GPU sold there', () => {
+    const stack = newStack({ primaryRegion: 'eu-west-1', recoveryObjective: RecoveryObjective.businessCritical('eu-central-1') }, newApp(), 'eu');
+    const cloud = new AwsCloud(stack, 'Aws');
+    const cluster = new EksCluster(stack, 'Cluster', { cloud, vpc: new Vpc(stack, 'Network', { cloud }), endpointAccess: EndpointAccess.private() });
+    expect(() => new GpuNodePool(stack, 'Gpus', { cluster, instanceType: 'g6.xlarge' }))
+      .toThrow(/\[eu\/Gpus\] instanceType is not offered in eu-west-1 \(g6.xlarge has no Linux on-demand price in eu-west-1: the instance type is not offered there.*No L4 instance type is offered there: pick another GPU or region/);
+    // A type sold there passes.
+    expect(() => new GpuNodePool(stack, 'Gpus3', { cluster, instanceType: 'g5.xlarge' })).not.toThrow();
   });
 
   test('the reference platform carries the estimate, and its full scale exceeds the $25,000 budget because of the training pool', () => {
