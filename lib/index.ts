@@ -51,6 +51,7 @@ export * from './aws/guard-duty';
 export * from './aws/load-balancer-controller';
 export * from './aws/internal-ingress';
 export * from './aws/karpenter';
+export * from './aws/redis-cache';
 
 // Google Cloud implementations. The google bindings are required lazily (lib/gcp/google-bindings.ts), so
 // loading this barrel never needs @cdktf/provider-google; constructing a GCP construct does.
@@ -74,6 +75,10 @@ export * from './budget-alerts';
 export * from './monitoring';
 export * from './cost-monitoring';
 export * from './team';
+export * from './model-serving';
+export * from './inference-endpoint';
+export * from './pipelines';
+export * from './feature-store';
 export * from './platform/platform-options';
 export * from './platform/aws-mlops-platform';
 export * from './platform/gcp-mlops-platform';

@@ -111,7 +111,9 @@ export interface MonitoringProps {
    */
   readonly alertEmails?: string[];
   /**
-   * The MLflow server to scrape, chart on its dashboard and alert on when down.
+   * The MLflow server to scrape, chart on its dashboard and alert on when down. Prometheus scrapes each pod by IP,
+   * so the server must allow the pods' addresses as Host (`extraAllowedHosts`, e.g. `10.40.*` for the VPC): MLflow
+   * answers any other Host on /metrics with 403, and MlflowDown would fire for good.
    *
    * @default - no MLflow scraping
    */
@@ -570,7 +572,12 @@ function dcgmServiceMonitor(namespace: string, labels: { [key: string]: string }
       selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
       endpoints: [{
         port: 'gpu-metrics', path: '/metrics', interval: '30s', honorLabels: true,
-        relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' }],
+        relabelings: [
+          { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' },
+          // The exporter labels only GPUs a pod holds; without this an idle GPU would carry the exporter's own namespace
+          // and pod as target labels, counting it to the GPU operator's team and naming the exporter as its holder.
+          { action: 'labeldrop', regex: 'namespace|pod|container' },
+        ],
       }],
     },
   };

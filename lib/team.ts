@@ -41,15 +41,15 @@ export interface TeamEgressRule {
 /** The namespace's ResourceQuota. */
 export interface TeamQuota {
   /**
-   * CPU requests, in total (Kubernetes quantity).
+   * CPU requests, in total (Kubernetes quantity). Also the team's CPU quota in Kueue: a job must fit it to be admitted.
    *
-   * @default '32'
+   * @default - '32', or the vCPUs of the nodes the team's guaranteed GPU shares fill when that is more
    */
   readonly cpu?: string;
   /**
-   * Memory requests, in total (Kubernetes quantity).
+   * Memory requests, in total (Kubernetes quantity). Also the team's memory quota in Kueue.
    *
-   * @default '128Gi'
+   * @default - '128Gi', or the memory of the nodes the team's guaranteed GPU shares fill when that is more
    */
   readonly memory?: string;
   /**
@@ -93,9 +93,11 @@ export interface TeamContainerDefaults {
    */
   readonly memoryRequest?: string;
   /**
-   * Memory limit (no CPU limit: throttling hurts more than it protects).
+   * Memory limit of containers that set none (no CPU limit: throttling hurts more than it protects). Kubernetes
+   * rejects a container that requests more memory than this default limit without setting a limit of its own, so
+   * keep it above what the team's training pods request, or leave it unset.
    *
-   * @default '2Gi'
+   * @default - none: a container without a limit is limited by its node only
    */
   readonly memoryLimit?: string;
 }
@@ -256,8 +258,11 @@ export class Team extends Construct {
 
     // Quota and defaults first: validation throws before any resource is made.
     const quota = props.quota ?? {};
-    const cpu = quota.cpu ?? '32';
-    const memory = quota.memory ?? '128Gi';
+    // A job sized to the nodes its guaranteed GPUs come on must fit the CPU and memory quota (Kueue admits against
+    // the same numbers), or the guaranteed GPUs stay unused: 8 L40S GPUs come with 96 vCPUs and 768 GiB.
+    const shareNodes = guaranteedNodeResources(props.gpuScheduling, props.gpuShares);
+    const cpu = quota.cpu ?? String(Math.max(32, shareNodes.vcpus));
+    const memory = quota.memory ?? `${Math.max(128, shareNodes.memoryGiB)}Gi`;
     const storage = quota.storage ?? '1Ti';
     const defaults = props.containerDefaults ?? {};
     checkQuantity(this, 'quota.cpu', cpu);
@@ -271,10 +276,14 @@ export class Team extends Construct {
     checkInteger(this, 'quota.gpus', gpus, 0, 100000);
     const cpuRequest = defaults.cpuRequest ?? '250m';
     const memoryRequest = defaults.memoryRequest ?? '512Mi';
-    const memoryLimit = defaults.memoryLimit ?? '2Gi';
+    // No default limit unless asked: a container requesting 32Gi without a limit would get the default as its limit
+    // and be rejected (request above limit), which is what ML pods that only set requests do.
+    const memoryLimit = defaults.memoryLimit;
     checkQuantity(this, 'containerDefaults.cpuRequest', cpuRequest);
     checkQuantity(this, 'containerDefaults.memoryRequest', memoryRequest);
-    checkQuantity(this, 'containerDefaults.memoryLimit', memoryLimit);
+    if (memoryLimit !== undefined) {
+      checkQuantity(this, 'containerDefaults.memoryLimit', memoryLimit);
+    }
     const services = props.allowedServices ?? [{ namespace: 'mlflow', ports: [5000] }];
     requireList(this, 'allowedServices', services, { example: "[{ namespace: 'mlflow', ports: [5000] }]" });
     services.forEach((s, i) => {
@@ -331,7 +340,7 @@ export class Team extends Construct {
         limit: [{
           type: 'Container',
           defaultRequest: { cpu: cpuRequest, memory: memoryRequest },
-          default: { memory: memoryLimit },
+          ...(memoryLimit !== undefined ? { default: { memory: memoryLimit } } : {}),
         }],
       },
     });
@@ -386,6 +395,22 @@ export class Team extends Construct {
         (this.queueName ? `, Kueue queue "${this.queueName}"${shares ? ` with ${shares} guaranteed` : ' (borrowing only)'}` : ''),
     });
   }
+}
+
+/** vCPUs and memory of the nodes a team's guaranteed GPU shares fill (shares that do not check out count for nothing). */
+function guaranteedNodeResources(scheduling: FairGpuScheduling | undefined, shares: TeamGpuShare[] | undefined): { vcpus: number; memoryGiB: number } {
+  let vcpus = 0;
+  let memoryGiB = 0;
+  for (const share of Array.isArray(shares) ? shares : []) {
+    const perNode = scheduling !== undefined && share?.pool !== undefined ? scheduling.gpusPerNodeOf(share.pool) : 0;
+    const gpus = share?.guaranteedGpus;
+    if (perNode > 0 && !isUnresolved(gpus) && typeof gpus === 'number' && Number.isInteger(gpus) && gpus > 0) {
+      const nodes = Math.ceil(gpus / perNode);
+      vcpus += nodes * share.pool.spec.vcpus;
+      memoryGiB += nodes * share.pool.spec.memoryGiB;
+    }
+  }
+  return { vcpus, memoryGiB };
 }
 
 const QUANTITY = /^([+]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;

@@ -56,6 +56,13 @@ function match(key) {
         ['PostgreSQL', 'Any', undefined].includes(a.databaseEngine),
     };
   }
+  if ((m = /^elasticache-valkey:(.+)$/.exec(key))) {
+    const type = m[1];
+    return {
+      service: 'AmazonElastiCache', units: ['Hrs'],
+      test: (p, a) => p.productFamily === 'Cache Instance' && a.instanceType === type && /^valkey$/i.test(a.cacheEngine ?? ''),
+    };
+  }
   const byUsage = (service, suffix, units, extra = {}) => ({ service, units, test: (p, a) => usage(suffix).test(a.usagetype ?? '') && (!extra.family || p.productFamily === extra.family), ...extra });
   const fixed = {
     'eks:cluster-standard': { service: 'AmazonEKS', units: ['Hrs', 'hours'], test: (p, a) => usage('AmazonEKS-Hours:perCluster').test(a.usagetype ?? '') && a.operation !== 'ExtendedSupport' },

@@ -53,10 +53,12 @@ describe('examples', () => {
     expect(normalise(again.custom.json)).toEqual(normalise(custom.json));
     expect(again.reference.report).toEqual(reference.report);
     const charts = resourcesOfType(reference.json, 'helm_release').filter((r) => r.chart.startsWith('./assets/')).map((r) => r.name).sort();
-    // The admin password generators, the two namespaced secret stores, the database role bootstrap, the alert rules
-    // and dashboards, and the Kueue objects of the teams.
-    expect(charts).toEqual(['grafana-admin-secret', 'kueue-flavors', 'kueue-queues-fraud', 'kueue-queues-recsys', 'mlflow-admin-secret', 'mlflow-db-store',
-      'mlflow-role-bootstrap', 'mlops-alert-rules', 'mlops-dashboards', 'mlops-prod-mlflow-mlflow']);
+    // Admin password generators, namespaced secret stores, database role bootstraps (MLflow, Argo, Feast), the cache's
+    // AUTH job, alert rules, dashboards and ServiceMonitors, the Kueue objects of the teams, and Feast's CronJobs.
+    expect(charts).toEqual(['argo-db-store', 'argo-role-bootstrap', 'argo-workflows-metrics', 'feast-db-store', 'feast-jobs', 'feast-online-store',
+      'feast-role-bootstrap', 'grafana-admin-secret', 'kueue-flavors', 'kueue-queues-fraud', 'kueue-queues-recsys', 'mlflow-admin-secret',
+      'mlflow-db-store', 'mlflow-role-bootstrap', 'mlops-alert-rules', 'mlops-dashboards', 'mlops-prod-feast-online-auth',
+      'mlops-prod-feast-online-auth-store', 'mlops-prod-mlflow-argo', 'mlops-prod-mlflow-feast', 'mlops-prod-mlflow-mlflow']);
   });
 
   test('both examples pass the policy pack', () => {
@@ -93,7 +95,7 @@ describe('examples', () => {
       // Access-log buckets and replicas are copies or logs; the cluster-state bucket is the DR copy of the CLUSTER_STATE store.
       const copies = /^(access-logs|.*-replica|cluster-state-backups)$/;
       const buckets = resourcesOfType(reference.json, 'aws_s3_bucket').filter((b) => !copies.test(b.tags.purpose));
-      expect(buckets.map((b) => b.tags.purpose).sort()).toEqual(['audit-trail', 'mlflow-artifacts', 'models']);
+      expect(buckets.map((b) => b.tags.purpose).sort()).toEqual(['argo-artifacts', 'audit-trail', 'feast-offline', 'mlflow-artifacts', 'models']);
       for (const bucket of buckets) {
         expect(hasDrCopy(storePath(bucket))).toBe(true);
       }
@@ -143,7 +145,8 @@ describe('examples', () => {
     test('Terraform outputs tell the user where things are and how to reach them', () => {
       const output = reference.json.output;
       expect(Object.keys(output).sort()).toEqual([
-        'cluster_name', 'grafana_admin_password_command', 'grafana_port_forward_command', 'kubeconfig_command', 'mlflow_admin_password_command',
+        'argo_port_forward_command', 'cluster_name', 'feature_offline_bucket', 'feature_server_port_forward_command', 'feature_server_url',
+        'grafana_admin_password_command', 'grafana_port_forward_command', 'kubeconfig_command', 'mlflow_admin_password_command',
         'mlflow_artifact_bucket', 'mlflow_port_forward_command', 'mlflow_url', 'model_bucket', 'model_image_repository_url', 'opencost_port_forward_command',
       ]);
       expect(output.cluster_name.value).toBe('mlops-prod');

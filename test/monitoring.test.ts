@@ -3,9 +3,10 @@ import { BackupPolicy } from '../lib/backup-policy';
 import { ExperimentTracking } from '../lib/experiment-tracking';
 import { CapacityType, GpuNodePool } from '../lib/gpu-node-pool';
 import { Monitoring, MonitoringProps } from '../lib/monitoring';
+import { AwsMlopsPlatform } from '../lib/platform/aws-mlops-platform';
 import {
   addressOf, expectValidationError, helmRelease, helmValues, manifestObjects, newApp, newPlatform, newStack, parseJson, readStackOutput, resourceAt,
-  resourcesOfType, warningsUnder,
+  resourcesOfType, synthStack, warningsUnder,
 } from './helpers';
 
 describe('Monitoring', () => {
@@ -175,8 +176,10 @@ describe('Monitoring', () => {
     const dcgm = monitors.find((m) => m.metadata.name === 'nvidia-dcgm-exporter');
     expect(dcgm.spec).toMatchObject({
       namespaceSelector: { matchNames: ['gpu-operator'] }, selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
-      endpoints: [{ port: 'gpu-metrics', honorLabels: true, relabelings: [{ targetLabel: 'node', sourceLabels: ['__meta_kubernetes_pod_node_name'] }] }],
+      endpoints: [{ port: 'gpu-metrics', honorLabels: true, relabelings: [{ targetLabel: 'node', sourceLabels: ['__meta_kubernetes_pod_node_name'] }, {}] }],
     });
+    // Idle GPUs (no pod label from the exporter) must not inherit the exporter pod's namespace and pod as target labels.
+    expect(dcgm.spec.endpoints[0].relabelings[1]).toEqual({ action: 'labeldrop', regex: 'namespace|pod|container' });
   });
 
   test('dashboards as ConfigMaps for the Grafana sidecar: GPU per pool and team, capacity, MLflow', () => {
@@ -287,5 +290,22 @@ describe('Monitoring', () => {
       expectValidationError(() => new Monitoring(stack, 'Monitoring2', { cluster, cloud, namespace: 'monitoring2', nodeAgentNamespace: 'monitoring2-node' }),
         'test/Monitoring2', 'cluster', /only one Monitoring per cluster/);
     });
+  });
+});
+
+describe('Monitoring in the AWS platform', () => {
+  // Prometheus scrapes MLflow's /metrics by pod IP; MLflow answers a Host it does not allow with 403 (only /health is
+  // exempt), so without the VPC pattern MlflowDown would fire on every platform without an ingress.
+  const mlflowHosts = (props: { monitoring?: boolean; costMonitoring?: boolean }) => {
+    const stack = newStack();
+    new AwsMlopsPlatform(stack, 'Platform', { monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'], ...props });
+    const { json } = synthStack(stack);
+    return helmValues(helmRelease(json, 'mlflow')).serverAllowedHosts as string[];
+  };
+  test('MLflow allows the pod IPs of the VPC as Host when monitoring scrapes it, without an ingress', () => {
+    expect(mlflowHosts({})).toContain('10.40.*');
+  });
+  test('without monitoring (and ingress) MLflow keeps to its service names', () => {
+    expect(mlflowHosts({ monitoring: false, costMonitoring: false })).not.toContain('10.40.*');
   });
 });

@@ -63,8 +63,9 @@ describe('Team', () => {
   });
 
   test('a ResourceQuota with CPU, memory, GPUs, pods and storage', () => {
+    // 4 guaranteed GPUs fill one g6.12xlarge (4 GPUs, 48 vCPUs, 192 GiB): a job sized to that node must fit the quota.
     expect(resourceAt(json, 'kubernetes_resource_quota_v1', 'test/Research/Quota').spec.hard).toEqual({
-      'requests.cpu': '32', 'requests.memory': '128Gi', 'requests.nvidia.com/gpu': '8', 'pods': '200', 'requests.storage': '1Ti', 'persistentvolumeclaims': '50',
+      'requests.cpu': '48', 'requests.memory': '192Gi', 'requests.nvidia.com/gpu': '8', 'pods': '200', 'requests.storage': '1Ti', 'persistentvolumeclaims': '50',
     });
     const fraud = resourceAt(json, 'kubernetes_resource_quota_v1', 'test/Fraud/Quota');
     expect(fraud.metadata).toMatchObject({ name: 'team-quota', namespace: 'team-fraud' });
@@ -74,9 +75,24 @@ describe('Team', () => {
     });
   });
 
+  test('default CPU and memory quota: at least 32 / 128Gi, more when the guaranteed GPUs come on bigger nodes (Kueue admits against it)', () => {
+    const { stack, cluster, pool, scheduling } = setup();
+    const small = new Team(stack, 'Small', { cluster, name: 'small', gpuScheduling: scheduling, gpuShares: [{ pool, guaranteedGpus: 1 }] });
+    const none = new Team(stack, 'None', { cluster, name: 'none', gpuScheduling: scheduling });
+    const big = new Team(stack, 'Big', { cluster, name: 'big', gpuScheduling: scheduling, gpuShares: [{ pool, guaranteedGpus: 5 }] });
+    const hard = (t: Team) => t.resourceQuota.specInput!.hard as { [k: string]: string };
+    // 1 GPU needs one whole g6.12xlarge (48 vCPUs, 192 GiB); no share keeps the floor; 5 GPUs span two nodes.
+    expect([hard(small)['requests.cpu'], hard(small)['requests.memory']]).toEqual(['48', '192Gi']);
+    expect([hard(none)['requests.cpu'], hard(none)['requests.memory']]).toEqual(['32', '128Gi']);
+    expect([hard(big)['requests.cpu'], hard(big)['requests.memory']]).toEqual(['96', '384Gi']);
+    expect(scheduling.gpusPerNodeOf(pool)).toBe(4);
+  });
+
   test('LimitRange defaults for containers that set none', () => {
+    // No default memory limit unless asked: Kubernetes would give it to a container requesting 32Gi without a limit
+    // and then reject the pod (request above limit).
     expect(resourceAt(json, 'kubernetes_limit_range_v1', 'test/Research/LimitRange').spec.limit)
-      .toEqual([{ type: 'Container', default_request: { cpu: '250m', memory: '512Mi' }, default: { memory: '2Gi' } }]);
+      .toEqual([{ type: 'Container', default_request: { cpu: '250m', memory: '512Mi' } }]);
     expect(resourceAt(json, 'kubernetes_limit_range_v1', 'test/Fraud/LimitRange').spec.limit)
       .toEqual([{ type: 'Container', default_request: { cpu: '100m', memory: '256Mi' }, default: { memory: '1Gi' } }]);
   });
@@ -236,6 +252,7 @@ describe('Team validation', () => {
     expectValidationError(() => new Team(stack, 'A', { cluster, name: 'a', quota: { memory: '16 GB' } }), 'test/A', 'quota.memory', /not a Kubernetes quantity/);
     expectValidationError(() => new Team(stack, 'B', { cluster, name: 'b', quota: { gpus: -1 } }), 'test/B', 'quota.gpus', /whole number from 0/);
     expectValidationError(() => new Team(stack, 'C', { cluster, name: 'c', containerDefaults: { cpuRequest: 'lots' } }), 'test/C', 'containerDefaults.cpuRequest', /not a Kubernetes quantity/);
+    expectValidationError(() => new Team(stack, 'H', { cluster, name: 'h', containerDefaults: { memoryLimit: '2 GB' } }), 'test/H', 'containerDefaults.memoryLimit', /not a Kubernetes quantity/);
     expectValidationError(() => new Team(stack, 'D', { cluster, name: 'd', allowedServices: [{ namespace: 'mlflow', ports: [70000] }] }), 'test/D', 'allowedServices[0].ports[0]', /1 to 65535/);
     expectValidationError(() => new Team(stack, 'E', { cluster, name: 'e', egress: [{ cidr: '10.0.0.1/8', port: 443 }] }), 'test/E', 'egress[0].cidr', /host bits set/);
     expectValidationError(() => new Team(stack, 'F', { cluster, name: 'f', costCenter: 'cc 1' }), 'test/F', 'costCenter', /not valid/);

@@ -19,7 +19,7 @@ import { buildCustomStack } from '../examples/custom-stack/main';
  */
 const STATEFUL_TYPES = [
   'aws_db_instance', 'aws_db_instance_automated_backups_replication', 'aws_s3_bucket', 'aws_backup_vault', 'aws_kms_key', 'aws_ecr_repository',
-  'aws_secretsmanager_secret',
+  'aws_secretsmanager_secret', 'aws_elasticache_replication_group',
 ];
 const RECORD = path.join(__dirname, 'stateful-addresses.json');
 

@@ -44,6 +44,10 @@ export function buildReferencePlatform(app: App): PlatformStack {
       { name: 'InferenceGpus', instanceType: 'g6.xlarge', maxSize: 6, timeSlicingReplicas: 4 },
       { name: 'TrainingGpus', instanceType: 'g6e.12xlarge', maxSize: 4, capacityType: CapacityType.SPOT },
     ],
+    // The ML lifecycle: Argo Workflows pipelines in the teams' namespaces and a Feast feature store. Model serving
+    // (KServe) needs cert-manager on the cluster first: see examples/custom-stack.
+    pipelines: true,
+    featureStore: true,
     // Two teams share the GPUs: each is guaranteed part of every pool, borrows what the other leaves idle, and
     // gets it back by preemption (Kueue). MLOPS_<TEAM>_ROLE_ARNS lists the IAM roles that may work in its namespace.
     teams: [

@@ -1,10 +1,12 @@
 /*
- * Three constructs added to an EKS cluster that already runs, referenced by attributes, as a team that
- * already operates EKS would: experiment tracking, a GPU pool and backups.
+ * Constructs added to an EKS cluster that already runs, referenced by attributes, as a team that already operates
+ * EKS (and cert-manager on it) would: experiment tracking, a GPU pool, a model registry with a KServe endpoint
+ * rolling a new model version out as a canary, and backups.
  */
 import { App, TerraformOutput } from 'cdktf';
 import {
-  AwsCloud, BackupPolicy, CostAllocation, Duration, EksCluster, ExperimentTracking, GpuNodePool, PlatformStack, RecoveryObjective,
+  AwsCloud, BackupPolicy, CertManagerPrerequisite, CostAllocation, Duration, EksCluster, ExperimentTracking, GpuNodePool, ModelFormat,
+  ModelRegistry, ModelServing, PlatformStack, RecoveryObjective,
 } from '../../lib';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
@@ -37,6 +39,14 @@ export function buildCustomStack(app: App): PlatformStack {
   new TerraformOutput(stack, 'mlflow_admin_password_command', { value: tracking.adminPasswordCommand }).overrideLogicalId('mlflow_admin_password_command');
   new TerraformOutput(stack, 'mlflow_artifact_bucket', { value: tracking.artifactStore.bucketName }).overrideLogicalId('mlflow_artifact_bucket');
   new GpuNodePool(stack, 'Gpus', { cluster, instanceType: 'g5.2xlarge', maxSize: 2 });
+  // Serving: the cluster already runs cert-manager (KServe's webhooks need it); v8 of the model takes 10% of the
+  // traffic next to v7 until it is promoted or rolled back (see the report's steps).
+  const registry = new ModelRegistry(stack, 'Registry', { cloud });
+  const serving = new ModelServing(stack, 'Serving', { cluster, certManager: CertManagerPrerequisite.preinstalled() });
+  serving.addEndpoint('Ranker', {
+    name: 'ranker', registry, version: 'v7', modelPath: 'ranker/v7', modelFormat: ModelFormat.XGBOOST, minReplicas: 2, maxReplicas: 6,
+    canary: { version: 'v8', modelPath: 'ranker/v8', trafficPercent: 10 },
+  });
   new BackupPolicy(stack, 'Backups', { cloud, cluster });
   return stack;
 }

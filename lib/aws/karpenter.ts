@@ -330,8 +330,9 @@ export function karpenterControllerPolicy(p: KarpenterPolicyInputs): PolicyState
   return [
     {
       sid: 'AllowScopedEC2InstanceAccessActions', actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      // Spot requests too, without the tag conditions, as Karpenter's current reference policy grants them.
       resources: [`arn:${p.partition}:ec2:${p.region}::image/*`, `arn:${p.partition}:ec2:${p.region}::snapshot/*`,
-        ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*')],
+        ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*'), ec2('spot-instances-request/*')],
     },
     {
       sid: 'AllowScopedEC2LaunchTemplateAccessActions', actions: ['ec2:RunInstances', 'ec2:CreateFleet'], resources: [ec2('launch-template/*')],
@@ -378,11 +379,21 @@ export function karpenterControllerPolicy(p: KarpenterPolicyInputs): PolicyState
     },
     { sid: 'AllowSSMReadActions', actions: ['ssm:GetParameter'], resources: [`arn:${p.partition}:ssm:${p.region}::parameter/aws/service/*`] },
     { sid: 'AllowPricingReadActions', actions: ['pricing:GetProducts'], resources: ['*'] },
-    { sid: 'AllowInterruptionQueueActions', actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], resources: [p.queueArn] },
+    {
+      sid: 'AllowInterruptionQueueActions', actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      resources: [p.queueArn],
+    },
     { sid: 'AllowInterruptionQueueDecrypt', actions: ['kms:Decrypt'], resources: [p.notificationsKeyArn] },
     {
       sid: 'AllowPassingInstanceRole', actions: ['iam:PassRole'], resources: [p.nodeRoleArn],
       conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
+    },
+    {
+      // The first spot launch in an account creates EC2's spot service-linked role; without this, a fresh account's spot
+      // pools fail with AuthFailure.ServiceLinkedRoleCreationNotPermitted. Only that role, by its fixed ARN.
+      sid: 'AllowSpotServiceLinkedRoleCreation', actions: ['iam:CreateServiceLinkedRole'],
+      resources: [`arn:${p.partition}:iam::${p.accountId}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot`],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
     },
     { sid: 'AllowInstanceProfileReadActions', actions: ['iam:GetInstanceProfile'], resources: [`arn:${p.partition}:iam::${p.accountId}:instance-profile/*`] },
     { sid: 'AllowAPIServerEndpointDiscovery', actions: ['eks:DescribeCluster'], resources: [`arn:${p.partition}:eks:${p.region}:${p.accountId}:cluster/${p.clusterName}`] },

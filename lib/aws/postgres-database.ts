@@ -371,6 +371,8 @@ class PostgresApplicationRole extends Construct {
     // The restored database keeps the role's old password, which the secret's replica in the DR region holds.
     const stack = PlatformStack.ofConstruct(this);
     if (stack.dataStores.stores.some((e) => e.store.path === database.node.path)) {
+      // Runbook variables per role: every role of the database has its own login secret.
+      const roleVar = props.roleName.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
       const dr = cloud.drRegion;
       stack.dataStores.addClient(database.node.path, {
         name: `Role \`${props.roleName}\``,
@@ -378,11 +380,11 @@ class PostgresApplicationRole extends Construct {
           title: `Give the \`${props.roleName}\` login of the DR deployment the password the restored database knows`,
           detail: 'The restored database keeps the password the role had before the disaster, held by the secret\'s replica in ' +
             `${dr}; the DR deployment generated a new one. Copy the old one over and let External Secrets sync it into the application\'s namespace.`,
-          lookups: { OLD_LOGIN_SECRET: secret.name },
-          deployedLookups: { NEW_LOGIN_SECRET: secret.arn },
+          lookups: { [`OLD_${roleVar}_LOGIN_SECRET`]: secret.name },
+          deployedLookups: { [`NEW_${roleVar}_LOGIN_SECRET`]: secret.arn },
           commands: [
-            `aws secretsmanager put-secret-value --region ${dr} --secret-id "$NEW_LOGIN_SECRET" --secret-string \\\n` +
-            `  "$(aws secretsmanager get-secret-value --region ${dr} --secret-id "$OLD_LOGIN_SECRET" --query SecretString --output text)"`,
+            `aws secretsmanager put-secret-value --region ${dr} --secret-id "$NEW_${roleVar}_LOGIN_SECRET" --secret-string \\\n` +
+            `  "$(aws secretsmanager get-secret-value --region ${dr} --secret-id "$OLD_${roleVar}_LOGIN_SECRET" --query SecretString --output text)"`,
             `kubectl -n ${props.namespace} annotate externalsecret ${props.secretName} force-sync="$(date +%s)" --overwrite`,
           ],
         },

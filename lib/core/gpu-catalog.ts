@@ -28,6 +28,10 @@ export enum GpuModel {
   NVIDIA_H200 = 'NVIDIA_H200',
   /** NVIDIA B200 (Blackwell), about 179 GiB usable; p6-b200 and a4. */
   NVIDIA_B200 = 'NVIDIA_B200',
+  /** NVIDIA A10 (Ampere), 24 GiB; Azure NVadsA10 v5 (full-GPU sizes). */
+  NVIDIA_A10 = 'NVIDIA_A10',
+  /** NVIDIA H100 NVL (Hopper, PCIe pairs), 94 GiB; Azure NCads H100 v5. */
+  NVIDIA_H100_NVL = 'NVIDIA_H100_NVL',
 }
 
 /** CPU architecture of the machine type, which decides the node image. */

@@ -33,6 +33,14 @@ export interface IWorkloadIdentity extends IConstruct {
    * @default - none needed (EKS Pod Identity binds by namespace and name)
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
+  /**
+   * Labels the pods running as this identity must carry for the binding to work (AKS workload identity:
+   * `azure.workload.identity/use: "true"`, which makes the AKS webhook inject the federated token). Charts that
+   * run the pods add them to the pod labels.
+   *
+   * @default - none needed (EKS Pod Identity and GKE Workload Identity need no pod label)
+   */
+  readonly podLabels?: { [key: string]: string };
 }
 
 /** Options for a workload identity. */
@@ -504,4 +512,50 @@ export interface IAlertDestination extends IConstruct {
    * authenticating as that identity (no stored credentials).
    */
   bindAlertmanager(identity: IWorkloadIdentity): AlertmanagerReceiverConfig;
+}
+
+/** Options for {@link IKeyValueCache.addClient}. */
+export interface KeyValueCacheClientOptions {
+  /** Cluster the client runs on. */
+  readonly cluster: IKubernetesCluster;
+  /** Namespace of the client; the secret with the cache's password is written there. */
+  readonly namespace: string;
+  /** Name of the Kubernetes secret to write (key `password`). */
+  readonly secretName: string;
+  /**
+   * What the secret sync must wait for (e.g. the namespace).
+   *
+   * @default - nothing
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Where a cache client's password is, and when it works. */
+export interface KeyValueCacheCredentials {
+  /** Kubernetes secret with the password. */
+  readonly secretName: string;
+  /** Key of the password in the secret (letters and digits only). */
+  readonly passwordKey: string;
+  /** What pods using the password must be created after: the secret is synced and the cache requires it. */
+  readonly prerequisites: ITerraformDependable[];
+}
+
+/**
+ * A managed key-value cache speaking the Redis protocol (ElastiCache for Valkey on AWS), reached over TLS with a
+ * password that never enters Terraform state or Helm values. Clients in the cluster get the password through a
+ * secret synced into their namespace.
+ */
+export interface IKeyValueCache extends IConstruct {
+  /** Host name of the primary endpoint. */
+  readonly host: string;
+  /** Port. */
+  readonly port: number;
+  /** Whether clients must connect with TLS. */
+  readonly tls: boolean;
+  /** Memory of the cache in GiB (what a full re-load writes). */
+  readonly memoryGiB: number;
+  /** One line for the report, e.g. `ElastiCache for Valkey 8.0, cache.r7g.large x2, Multi-AZ`. */
+  readonly description: string;
+  /** Copies the cache's password into a Kubernetes secret of the client's namespace. */
+  addClient(scope: IConstruct, id: string, options: KeyValueCacheClientOptions): KeyValueCacheCredentials;
 }

@@ -349,9 +349,14 @@ class NameTable {
   public add(prefix: string, name: string, value: string): void {
     this.byPrefix.get(prefix)!.add(name);
     const full = `${prefix}_${name}`;
-    if (!this.names.has(full)) {
-      this.names.set(full, lookup(this.resolve(value)));
+    const resolved = lookup(this.resolve(value));
+    const known = this.names.get(full);
+    if (known !== undefined && known !== resolved) {
+      // Two steps of one store naming different things alike would make the runbook act on the wrong one.
+      throw new Error(`restore runbook: shell variable ${full} would mean both ${known} and ${resolved}; ` +
+        'give the look-ups of each client of a store names of their own');
     }
+    this.names.set(full, resolved);
   }
 
   /**

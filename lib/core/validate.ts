@@ -57,12 +57,16 @@ const AWS_REGION = /^(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[bef]?)?|eu
 
 const GCP_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d{1,2}$/;
 
+// Azure programmatic region names: lower-case letters naming a direction, an optional trailing digit (`eastus2`,
+// `westeurope`, `swedencentral`).
+const AZURE_REGION = /^[a-z]{0,16}(?:east|west|north|south|central)[a-z]{0,16}\d?$/;
+
 /**
- * Throws unless `value` looks like a region name of a supported cloud: AWS (`eu-west-1`) or Google Cloud
- * (`europe-west4`). The cloud checks its own list of regions when it is created.
+ * Throws unless `value` looks like a region name of a supported cloud: AWS (`eu-west-1`), Google Cloud
+ * (`europe-west4`) or Azure (`eastus2`). The cloud checks its own list of regions when it is created.
  */
 export function checkRegionName(scope: IConstruct, prop: string, value: string | undefined): void {
-  if (typeof value === 'string' && GCP_REGION.test(value)) {
+  if (typeof value === 'string' && (GCP_REGION.test(value) || AZURE_REGION.test(value))) {
     return;
   }
   // Anything else gets the AWS rule's message, unchanged since the AWS-only releases.

@@ -428,17 +428,19 @@ class CloudSqlApplicationRole extends Construct {
     });
     const stack = PlatformStack.ofConstruct(this);
     if (stack.dataStores.stores.some((e) => e.store.path === database.node.path)) {
+      // Runbook variables per role: every role of the database has its own login secret.
+      const roleVar = props.roleName.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
       stack.dataStores.addClient(database.node.path, {
         name: `Role \`${props.roleName}\``,
         repoint: {
           title: `Give the \`${props.roleName}\` login of the DR deployment the password the restored database knows`,
           detail: 'The restored (or promoted) database keeps the password the role had; its secret (replicated to the DR region) still ' +
             'holds it, while the DR deployment generated a new one. Copy the old value over and let External Secrets sync it.',
-          lookups: { PROJECT: cloud.projectId, OLD_LOGIN_SECRET: login.secret.secretId },
-          deployedLookups: { NEW_LOGIN_SECRET: login.secret.secretId },
+          lookups: { PROJECT: cloud.projectId, [`OLD_${roleVar}_LOGIN_SECRET`]: login.secret.secretId },
+          deployedLookups: { [`NEW_${roleVar}_LOGIN_SECRET`]: login.secret.secretId },
           commands: [
-            'gcloud secrets versions access latest --project "$PROJECT" --secret "$OLD_LOGIN_SECRET" | \\\n' +
-            '  gcloud secrets versions add "$NEW_LOGIN_SECRET" --project "$PROJECT" --data-file=-',
+            `gcloud secrets versions access latest --project "$PROJECT" --secret "$OLD_${roleVar}_LOGIN_SECRET" | \\\n` +
+            `  gcloud secrets versions add "$NEW_${roleVar}_LOGIN_SECRET" --project "$PROJECT" --data-file=-`,
             `kubectl -n ${props.namespace} annotate externalsecret ${props.secretName} force-sync="$(date +%s)" --overwrite`,
           ],
         },

@@ -114,6 +114,16 @@ export class GcpBillingBudget extends Construct {
       dependsOn: [publisher],
     });
     cloud.stack.addDeploymentStep({
+      phase: DeploymentPhase.BEFORE_DEPLOY,
+      title: 'Allow the deploying identity to manage budgets on the billing account',
+      detail: 'A budget is created on the billing account, not in the project: the identity that runs `cdktf deploy` needs '
+        + '`billing.budgets.create` there (Billing Account Costs Manager or Billing Account Administrator), and the Cloud Billing and '
+        + 'Billing Budgets APIs enabled in the project (its quota project, see the provider\'s `billing_project`).',
+      command: `BILLING_ACCOUNT=$(gcloud billing projects describe ${cloud.projectId} --format="value(billingAccountName.basename())")\n`
+        + 'gcloud billing accounts add-iam-policy-binding "$BILLING_ACCOUNT" --member "user:$(gcloud config get-value account)" '
+        + '--role roles/billing.costsManager',
+    });
+    cloud.stack.addDeploymentStep({
       phase: DeploymentPhase.AFTER_DEPLOY,
       title: 'Verify the budget notification channels and watch for cost anomalies',
       detail: `Each address (${props.emails.join(', ')}) gets a verification email from Cloud Monitoring. Google Cloud has no Terraform resource for ` +

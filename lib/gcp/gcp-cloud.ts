@@ -4,8 +4,8 @@ import type { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import {
-  AlertDestinationOptions, BackupPlanOptions, ClusterBackupLocation, IAlertDestination, ContainerRepositoryOptions, CostBudgetOptions, IBackupPlan, ICloudServices,
-  IContainerRepository, IObjectStore, IPostgresDatabase, ObjectStoreOptions, PostgresDatabaseOptions,
+  AlertDestinationOptions, BackupPlanOptions, ClusterBackupLocation, IAlertDestination, ContainerRepositoryOptions, CostBudgetOptions, IBackupLocationAccess,
+  IBackupPlan, ICloudServices, IContainerRepository, IObjectStore, IPostgresDatabase, IWorkloadIdentity, ObjectStoreOptions, PostgresDatabaseOptions,
 } from '../core/interfaces';
 import { DeploymentPhase } from '../core/platform-report';
 import { PlatformStack } from '../core/platform-stack';
@@ -81,6 +81,19 @@ export class GcpCloud extends Construct implements ICloudServices {
   /** Monitoring notification channels a Cloud Billing budget can notify. */
   public static readonly MAX_BUDGET_CHANNELS = 5;
 
+  /**
+   * The APIs the platform calls, which the operator enables once per project (the deployment step lists them).
+   * Besides one API per resource type: `storagetransfer` (replication jobs and the transfer agent data source),
+   * `cloudbilling` (the linked billing account the budget reads: without it the provider reads an empty account),
+   * `binaryauthorization` (the cluster's evaluation mode), `iamcredentials` and `sts` (Workload Identity token
+   * exchange of External Secrets), `monitoring` (budget email channels, managed Prometheus).
+   */
+  public static readonly REQUIRED_APIS: string[] = [
+    'serviceusage', 'cloudresourcemanager', 'iam', 'iamcredentials', 'sts', 'compute', 'container', 'cloudkms',
+    'servicenetworking', 'sqladmin', 'artifactregistry', 'secretmanager', 'gkebackup', 'binaryauthorization',
+    'storage', 'storagetransfer', 'pubsub', 'monitoring', 'logging', 'cloudbilling', 'billingbudgets',
+  ].map((api) => `${api}.googleapis.com`);
+
   /** Always `gcp`. */
   public readonly cloudName = 'gcp';
   /** Primary region, e.g. `us-central1`. */
@@ -118,6 +131,11 @@ export class GcpCloud extends Construct implements ICloudServices {
       project: props.projectId,
       region: this.primaryRegion,
       addTerraformAttributionLabel: props.addTerraformAttributionLabel ?? true,
+      // Quota and billing of every call go to the project itself: the Billing Budgets API refuses user credentials
+      // (`gcloud auth application-default login`) without a quota project ("requires a quota project"), and the
+      // provider documents these two settings for google_billing_budget. The caller needs serviceusage.services.use.
+      userProjectOverride: true,
+      billingProject: props.projectId,
     });
     // Through an override: cdktf snake-cases the keys of a provider's map arguments (cost-center -> cost_center).
     this.provider.addOverride('default_labels', this.labels);
@@ -131,11 +149,9 @@ export class GcpCloud extends Construct implements ICloudServices {
       phase: DeploymentPhase.BEFORE_DEPLOY,
       title: 'Enable the Google Cloud APIs the platform uses',
       detail: 'The stack does not enable APIs (disabling them on destroy would break other users of the project). '
-        + 'Enable them once per project; their service agents appear when they are enabled.',
-      command: `gcloud services enable compute.googleapis.com container.googleapis.com cloudkms.googleapis.com `
-        + `servicenetworking.googleapis.com sqladmin.googleapis.com artifactregistry.googleapis.com secretmanager.googleapis.com `
-        + `gkebackup.googleapis.com billingbudgets.googleapis.com pubsub.googleapis.com cloudresourcemanager.googleapis.com `
-        + `--project ${props.projectId}`,
+        + 'Enable them once per project. The provider sends the project as quota project (user_project_override), so the '
+        + 'identity that deploys needs serviceusage.services.use on it (Owner, Editor or Service Usage Consumer).',
+      command: `gcloud services enable ${GcpCloud.REQUIRED_APIS.join(' ')} --project ${props.projectId}`,
     });
   }
 
@@ -203,13 +219,34 @@ export class GcpCloud extends Construct implements ICloudServices {
 
   public newClusterBackupLocation(scope: IConstruct, id: string): ClusterBackupLocation {
     const bucket = new GcsBucket(scope as Construct, id, { cloud: this, purpose: 'cluster-state-backups', inDrRegion: true });
-    return {
-      provider: 'velero.io/gcp',
-      pluginImage: VELERO_GCP_PLUGIN_IMAGE,
-      bucket,
-      config: {},
-      grantee: bucket,
+    // Filled in when Velero's identity is granted (before the release's values are rendered).
+    const config: { [key: string]: string } = {};
+    const provider = this.provider;
+    const projectId = this.projectId;
+    const grantee: IBackupLocationAccess = {
+      grantReadWrite(identity: IWorkloadIdentity): void {
+        bucket.grantReadWrite(identity);
+        // Under Workload Identity (metadata-server credentials) velero-plugin-for-gcp refuses to initialize the location
+        // without `serviceAccount` in its config: the location stays Unavailable and no backup runs. It signs the download
+        // URLs of `velero backup logs`/`describe --details` as that account through the IAM Credentials API, so the
+        // account holds Token Creator on itself.
+        config.serviceAccount = identity.principalId;
+        if (bucket.node.tryFindChild('VeleroUrlSigner')) {
+          return;
+        }
+        const { ServiceAccountIamMember: Member } =
+          loadGoogle<typeof import('@cdktf/provider-google/lib/service-account-iam-member')>('service-account-iam-member');
+        const signer = new Member(bucket, 'VeleroUrlSigner', {
+          provider, serviceAccountId: `projects/${projectId}/serviceAccounts/${identity.principalId}`,
+          role: 'roles/iam.serviceAccountTokenCreator', member: `serviceAccount:${identity.principalId}`,
+        });
+        const prerequisites = (identity as any).prerequisites;
+        if (Array.isArray(prerequisites) && !Object.isFrozen(prerequisites)) {
+          prerequisites.push(signer);
+        }
+      },
     };
+    return { provider: 'velero.io/gcp', pluginImage: VELERO_GCP_PLUGIN_IMAGE, bucket, config, grantee };
   }
 
   /** Cloud SQL tiers: shared-core `db-f1-micro`/`db-g1-small`, or `db-custom-<vCPUs>-<MiB>` (and `db-perf-optimized-N-<n>`). */

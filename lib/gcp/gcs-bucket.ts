@@ -269,7 +269,12 @@ export class GcsBucket extends Construct implements IObjectStore {
       replicationSpec: {
         gcsDataSource: { bucketName: this.bucketName },
         gcsDataSink: { bucketName: replica.bucketName },
-        transferOptions: { deleteObjectsUniqueInSink: false, overwriteWhen: 'DIFFERENT' },
+        transferOptions: {
+          deleteObjectsUniqueInSink: false, overwriteWhen: 'DIFFERENT',
+          // Copies take the replica's default key (the DR key): a source object's key lives in the primary region, which
+          // the replica cannot use and a regional disaster would take away.
+          metadataOptions: { kmsKey: 'KMS_KEY_DESTINATION_BUCKET_DEFAULT' },
+        },
       },
       dependsOn: grants,
     });

@@ -41,12 +41,13 @@ export interface GkeBackupPlanProps extends BackupPlanOptions {
  * here. What this plan adds is Backup for GKE for every GKE cluster of the stack: a backup plan in the DR region
  * (so backups survive the primary region), all namespaces with secrets and, by default, volume data, on the
  * snapshot schedule, kept for the retention with a delete lock, encrypted with the DR backup key (the Backup for
- * GKE service agent is granted it first). It covers the stack's cluster-state store beside Velero, which stays the
+ * GKE and GKE service agents are granted it first). It covers the stack's cluster-state store beside Velero, which stays the
  * object-level copy BackupPolicy installs (its bucket is in the DR region too); Backup for GKE is what brings
  * volume data back, which the platform's Velero (no node agent) does not.
  *
- * The clusters need the Backup for GKE agent (`addons_config.gke_backup_agent_config.enabled`), and the
- * `gkebackup.googleapis.com` API enabled. Clusters created after this construct are not covered.
+ * The clusters need the Backup for GKE agent (`addons_config.gke_backup_agent_config.enabled`, which the plan turns
+ * on for every cluster it covers), and the `gkebackup.googleapis.com` API enabled. Clusters created after this
+ * construct are not covered.
  *
  * @example
  * const plan = cloud.newBackupPlan(this, 'Plan', { snapshotIntervalHours: 24, snapshotSchedule: '...', startWindowMinutes: 60,
@@ -77,10 +78,15 @@ export class GkeBackupPlan extends Construct implements IBackupPlan {
       return;
     }
     const key = cloud.key(GcpKeyPurpose.BACKUP, GcpRegionRole.DR);
+    // Backup for GKE encrypts with the plan's key through two agents: its own and the GKE service agent ("agent_robot"
+    // in the Backup for GKE CMEK guide); without the GKE agent's grant the backups fail with a key permission error.
     const grant = key.grantToServiceAgent(GoogleServiceAgent.GKE_BACKUP);
+    const robotGrant = key.grantToServiceAgent(GoogleServiceAgent.CONTAINER);
     addServiceAgentStep(cloud);
     const { GkeBackupBackupPlan: Plan } = loadGoogle<typeof import('@cdktf/provider-google/lib/gke-backup-backup-plan')>('gke-backup-backup-plan');
     clusters.forEach((cluster, i) => {
+      // A plan of a cluster without the Backup for GKE agent never produces a backup (GkeCluster turns it on already).
+      cluster.addOverride('addons_config.gke_backup_agent_config.enabled', true);
       const plan = new Plan(this, clusters.length === 1 ? 'Resource' : `Resource${i + 1}`, {
         provider: cloud.provider,
         project: cloud.projectId,
@@ -101,7 +107,7 @@ export class GkeBackupPlan extends Construct implements IBackupPlan {
           includeVolumeData: props.includeVolumeData ?? true,
           encryptionKey: { gcpKmsEncryptionKey: key.keyId },
         },
-        dependsOn: [grant, cluster],
+        dependsOn: [grant, robotGrant, cluster],
       });
       this.plans.push(plan);
       stack.addCostLine({

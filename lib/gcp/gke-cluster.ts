@@ -216,7 +216,7 @@ export class GkeGpuNodePool extends Construct implements IGpuNodeGroup {
  * DNS endpoint (IAM-authenticated; `cdktf deploy` uses it with the caller's Google token) while the IP endpoint
  * accepts only the VPC and `authorizedNetworks`; Workload Identity (`<project>.svc.id.goog`); etcd secrets
  * encrypted with a regional CMEK that the GKE service agent is granted first; shielded nodes; system and
- * workload logs; Managed Service for Prometheus with DCGM metrics; GKE cost allocation; deletion protection; the
+ * workload logs; Managed Service for Prometheus with DCGM metrics; GKE cost allocation; the Backup for GKE agent; deletion protection; the
  * default pool removed and a system pool of a dedicated, minimal node service account with secure boot.
  *
  * GPU pools use the GKE-managed NVIDIA driver (`gpu_driver_version = "LATEST"`), GKE's device plugin, GKE
@@ -348,7 +348,11 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
         managedPrometheus: { enabled: true },
       },
       costManagementConfig: { enabled: true },
-      addonsConfig: { httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false } },
+      addonsConfig: {
+        httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false },
+        // The Backup for GKE agent: a backup plan of a cluster without it never produces a backup (no charge until a plan protects pods).
+        gkeBackupAgentConfig: { enabled: true },
+      },
       binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
       deletionProtection: true,
       removeDefaultNodePool: true,

@@ -64,6 +64,29 @@ export class ChartCatalog {
   public static readonly KARPENTER: PinnedChart = {
     repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', appVersion: '1.14.1',
   };
+  /**
+   * Feast feature server (feast-dev/feast `infra/charts/feast-feature-server`). The chart sets no appVersion; its
+   * image tag (quay.io/feastdev/feature-server) is the chart version.
+   */
+  public static readonly FEAST_FEATURE_SERVER: PinnedChart = {
+    repository: 'https://feast-helm-charts.storage.googleapis.com', chart: 'feast-feature-server', version: '0.66.0', appVersion: '0.66.0',
+  };
+  /** Argo Workflows (argo-helm): workflow controller, Argo Server and CRDs, for Pipelines. */
+  public static readonly ARGO_WORKFLOWS: PinnedChart = {
+    repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-workflows', version: '1.0.18', appVersion: 'v4.0.6',
+  };
+  /** KServe's CRDs (InferenceService, ServingRuntime, ...): installed before the controller. The version includes the `v`. */
+  public static readonly KSERVE_CRD: PinnedChart = {
+    repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0', appVersion: 'v0.20.0',
+  };
+  /** KServe controller, webhooks and inferenceservice-config (all values under `kserve:`); needs cert-manager. */
+  public static readonly KSERVE_RESOURCES: PinnedChart = {
+    repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-resources', version: 'v0.20.0', appVersion: 'v0.20.0',
+  };
+  /** KServe's ClusterServingRuntimes (sklearn, xgboost, huggingface, triton, ...), a chart of their own. */
+  public static readonly KSERVE_RUNTIME_CONFIGS: PinnedChart = {
+    repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-runtime-configs', version: 'v0.20.0', appVersion: 'v0.20.0',
+  };
 
   private constructor() {}
 }

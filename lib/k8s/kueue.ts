@@ -220,6 +220,11 @@ export class FairGpuScheduling extends Construct {
     return this.poolFlavors.find((f) => f.pool === pool)?.name;
   }
 
+  /** GPUs each node of a pool advertises (physical GPUs times time-slicing replicas), or 0 when the pool is not listed. */
+  public gpusPerNodeOf(pool: GpuNodePool): number {
+    return this.poolFlavors.find((f) => f.pool === pool)?.gpusPerNode ?? 0;
+  }
+
   /** GPUs a pool can hold at full scale (maxNodes times the GPUs each node advertises), or 0 when not listed. */
   public gpuCapacityOf(pool: GpuNodePool): number {
     return this.poolFlavors.find((f) => f.pool === pool)?.capacity ?? 0;

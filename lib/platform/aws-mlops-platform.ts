@@ -15,13 +15,17 @@ import { ImageScanType, RegistryScanning } from '../aws/registry-scanning';
 import { Vpc } from '../aws/vpc';
 import { BackupPolicy } from '../backup-policy';
 import { BudgetAlerts } from '../budget-alerts';
+import { RedisCache } from '../aws/redis-cache';
 import { CostMonitoring } from '../cost-monitoring';
 import { ExperimentTracking } from '../experiment-tracking';
+import { FeatureStore } from '../feature-store';
 import { GpuNodePool, GpuNodePoolOptions } from '../gpu-node-pool';
 import { FairGpuScheduling } from '../k8s/kueue';
 import { LogShipping } from '../k8s/log-shipping';
 import { ModelRegistry } from '../model-registry';
+import { ModelServing, PlatformServingOptions } from '../model-serving';
 import { Monitoring } from '../monitoring';
+import { Pipelines } from '../pipelines';
 import { Team } from '../team';
 import { PlatformIngressOptions, PlatformTeam } from './platform-options';
 
@@ -147,6 +151,33 @@ export interface AwsMlopsPlatformProps {
    * @default - none: reach them with kubectl port-forward
    */
   readonly ingress?: PlatformIngressOptions;
+  /**
+   * Argo Workflows: pipelines in the teams' namespaces (or `workflows`), artifacts in their own bucket through pod
+   * identity, the workflow archive in the tracking database under its own role.
+   *
+   * @default false
+   */
+  readonly pipelines?: boolean;
+  /**
+   * A Feast feature store: SQL registry in the tracking database, an offline store bucket, and an ElastiCache for
+   * Valkey online store (TLS, AUTH token never in state, KMS, Multi-AZ).
+   *
+   * @default false
+   */
+  readonly featureStore?: boolean;
+  /**
+   * Node type of the feature store's online store.
+   *
+   * @default 'cache.r7g.large'
+   */
+  readonly featureStoreCacheNodeType?: string;
+  /**
+   * Model serving with KServe (raw deployment mode by default) and the endpoints it serves from the model registry.
+   * cert-manager must run on the cluster first (`certManager`).
+   *
+   * @default - no model serving
+   */
+  readonly modelServing?: PlatformServingOptions;
 }
 
 /**
@@ -192,6 +223,12 @@ export class AwsMlopsPlatform extends Construct {
   public readonly threatDetection?: ThreatDetection;
   /** The internal load balancer, when asked for. */
   public readonly ingress?: InternalIngress;
+  /** Argo Workflows, when turned on. */
+  public readonly pipelines?: Pipelines;
+  /** The feature store, when turned on. */
+  public readonly featureStore?: FeatureStore;
+  /** KServe and its endpoints, when asked for. */
+  public readonly modelServing?: ModelServing;
 
   constructor(scope: Construct, id: string, props: AwsMlopsPlatformProps) {
     super(scope, id);
@@ -202,10 +239,13 @@ export class AwsMlopsPlatform extends Construct {
     this.cluster = new EksCluster(this, 'Cluster', {
       cloud, vpc: this.vpc, endpointAccess: props.endpointAccess, adminPrincipalArns: props.adminPrincipalArns, autoscaler: props.autoscaler,
     });
+    // Behind the load balancer MLflow sees its public host name. The load balancer's health checks and Prometheus'
+    // scrapes of /metrics send the pod IP as Host: MLflow rejects a Host it does not allow (only /health is exempt),
+    // so without the VPC pattern every scrape fails and MlflowDown fires for good.
+    const podIpHosts = props.ingress !== undefined || (props.monitoring ?? true) ? [vpcHostPattern(props.vpcCidr ?? DEFAULT_VPC_CIDR)] : [];
+    const mlflowHosts = [...(props.ingress ? [props.ingress.mlflowHostName] : []), ...podIpHosts];
     this.tracking = new ExperimentTracking(this, 'Tracking', {
-      cluster: this.cluster, cloud,
-      // Behind the load balancer MLflow sees its public host name, and the health checks' Host is the pod IP.
-      extraAllowedHosts: props.ingress ? [props.ingress.mlflowHostName, vpcHostPattern(props.vpcCidr ?? DEFAULT_VPC_CIDR)] : undefined,
+      cluster: this.cluster, cloud, extraAllowedHosts: mlflowHosts.length > 0 ? mlflowHosts : undefined,
     });
     this.registry = new ModelRegistry(this, 'Registry', { cloud, objectLockDays: props.modelObjectLockDays });
     this.registry.grantPublish(this.tracking.identity);
@@ -241,6 +281,29 @@ export class AwsMlopsPlatform extends Construct {
     }
     if (props.ingress) {
       this.ingress = this.addIngress(props.ingress);
+    }
+
+    // The ML lifecycle: pipelines, features, serving.
+    if (props.pipelines) {
+      this.pipelines = new Pipelines(this, 'Pipelines', {
+        cluster: this.cluster, cloud, database: this.tracking.database, monitoring: this.monitoring,
+        teams: this.teams.length > 0 ? this.teams : undefined,
+        // The EKS Pod Identity agent: workflow pods in team namespaces get their artifact credentials there.
+        workflowEgress: [{ cidr: '169.254.170.23/32', port: 80 }],
+      });
+    }
+    if (props.featureStore) {
+      const onlineStore = new RedisCache(this, 'FeatureCache', {
+        cloud, clients: this.cluster, purpose: 'feast-online', nodeType: props.featureStoreCacheNodeType,
+      });
+      this.featureStore = new FeatureStore(this, 'FeatureStore', { cluster: this.cluster, cloud, database: this.tracking.database, onlineStore });
+    }
+    if (props.modelServing) {
+      const serving = props.modelServing;
+      this.modelServing = new ModelServing(this, 'ModelServing', {
+        cluster: this.cluster, certManager: serving.certManager, mode: serving.mode, gateway: serving.gateway, gatewayDomain: serving.gatewayDomain,
+      });
+      this.modelServing.addNamedEndpoints(this.registry, serving.endpoints ?? [], this.gpuPools, this.teams);
     }
     this.addOutputs();
   }
@@ -309,6 +372,16 @@ export class AwsMlopsPlatform extends Construct {
     if (this.costMonitoring) {
       outputs.push(['opencost_port_forward_command', this.costMonitoring.portForwardCommand, 'Forwards http://localhost:9003 to the OpenCost API']);
     }
+    if (this.pipelines) {
+      outputs.push(['argo_port_forward_command', this.pipelines.portForwardCommand, 'Forwards https://localhost:2746 to the Argo Server']);
+    }
+    if (this.featureStore) {
+      outputs.push(
+        ['feature_server_url', this.featureStore.url, 'Feast feature server URL inside the cluster'],
+        ['feature_server_port_forward_command', this.featureStore.portForwardCommand, 'Forwards http://localhost:6566 to the feature server'],
+        ['feature_offline_bucket', this.featureStore.offlineStore.bucketName, 'S3 bucket of Feast offline data'],
+      );
+    }
     for (const [name, value, description] of outputs) {
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     }
@@ -317,7 +390,8 @@ export class AwsMlopsPlatform extends Construct {
 
 /** Names of the platform's own children, which a GPU pool cannot take. */
 const RESERVED_CHILD_IDS = ['Aws', 'Network', 'Cluster', 'Tracking', 'Registry', 'Backups', 'Budget', 'Monitoring', 'CostMonitoring',
-  'GpuScheduling', 'Logs', 'LogShipping', 'AuditTrail', 'ImageScanning', 'ThreatDetection', 'LoadBalancerController', 'Ingress'];
+  'GpuScheduling', 'Logs', 'LogShipping', 'AuditTrail', 'ImageScanning', 'ThreatDetection', 'LoadBalancerController', 'Ingress', 'Pipelines',
+  'FeatureCache', 'FeatureStore', 'ModelServing'];
 const DEFAULT_VPC_CIDR = '10.40.0.0/16';
 
 /** An fnmatch pattern for the IPv4 addresses of a VPC (at least its first two octets), e.g. `10.40.*`. */

@@ -135,7 +135,23 @@ describe('Karpenter for GPU pools', () => {
     expect(sid('AllowPassingInstanceRole').Resource).toBe(refTo(json, 'aws_iam_role', 'test/Cluster/NodeRole', 'arn'));
     expect(sid('AllowInterruptionQueueActions').Resource).toBe(refTo(json, 'aws_sqs_queue', 'test/Cluster/Karpenter/InterruptionQueue', 'arn'));
     expect(sid('AllowEncryptedRootVolumes').Condition.StringEquals['kms:ViaService']).toBe('ec2.us-east-1.amazonaws.com');
-    expect(policy.Statement.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('iam:') && a !== 'iam:PassRole' && a !== 'iam:GetInstanceProfile')).toEqual([]);
+    expect(policy.Statement.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('iam:') &&
+      !['iam:PassRole', 'iam:GetInstanceProfile', 'iam:CreateServiceLinkedRole'].includes(a))).toEqual([]);
+  });
+
+  test('a fresh account: Karpenter may create the spot service-linked role (that role only), and read its queue', () => {
+    const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'test/Cluster/Karpenter/Identity/Policy').policy);
+    const slr = policy.Statement.filter((s: any) => [s.Action].flat().includes('iam:CreateServiceLinkedRole'));
+    expect(slr).toEqual([{
+      Sid: 'AllowSpotServiceLinkedRoleCreation', Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole'],
+      Resource: expect.stringMatching(/^arn:\$\{data\.aws_partition\..*:iam::\$\{data\.aws_caller_identity\..*\}:role\/aws-service-role\/spot\.amazonaws\.com\/AWSServiceRoleForEC2Spot$/),
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
+    }]);
+    const queue = policy.Statement.find((s: any) => s.Sid === 'AllowInterruptionQueueActions');
+    expect(queue.Action).toContain('sqs:GetQueueAttributes');
+    const launch = policy.Statement.find((s: any) => s.Sid === 'AllowScopedEC2InstanceAccessActions');
+    expect(launch.Resource).toContainEqual(expect.stringMatching(/:ec2:us-east-1:\*:spot-instances-request\/\*$/));
+    expect(launch.Condition).toBeUndefined();
   });
 
   test('no policy errors; components and the SQS cost line in the report', () => {

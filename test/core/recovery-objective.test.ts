@@ -1,3 +1,4 @@
+import { AwsCloud } from '../../lib/aws/aws-cloud';
 import { Duration } from '../../lib/core/duration';
 import { PlatformStack } from '../../lib/core/platform-stack';
 import { RecoveryObjective } from '../../lib/core/recovery-objective';
@@ -63,9 +64,15 @@ describe('RecoveryObjective validation', () => {
       /is the same as the primary region \(got "eu-west-1"\)/);
   });
 
-  test.each(['mars-north-1', 'us-east', 'US-EAST-1', 'useast1', 'us-east-1a'])('a bad DR region %p is rejected', (region) => {
+  test.each(['mars-north-1', 'us-east', 'US-EAST-1', 'us-east-1a'])('a bad DR region %p is rejected', (region) => {
     expectValidationError(() => stackWith(RecoveryObjective.businessCritical(region)), 'test', 'recoveryObjective.drRegion',
       /is not valid: an AWS region name such as "us-east-1"/);
+  });
+
+  test('a name shaped like another cloud\'s region passes the stack and is rejected by the cloud the stack uses', () => {
+    // "useast1" is shaped like an Azure region name; the AWS layer knows the real AWS regions.
+    const stack = stackWith(RecoveryObjective.businessCritical('useast1'));
+    expectValidationError(() => new AwsCloud(stack, 'Aws'), 'test', 'recoveryObjective.drRegion', /is not an AWS region \(got "useast1"\)/);
   });
 
   test.each([[''], [undefined]])('a missing DR region (%p) is rejected', (region) => {

@@ -91,11 +91,12 @@ describe('FairGpuScheduling', () => {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'research' } },
       preemption: { reclaimWithinCohort: 'Any', withinClusterQueue: 'LowerPriority', borrowWithinCohort: { policy: 'Never' } },
     });
-    // CPU and memory from the CPU flavor, GPUs from a pool's flavor: CPU-only pods never land on GPU nodes.
+    // CPU and memory from the CPU flavor, GPUs from a pool's flavor: CPU-only pods never land on GPU nodes. The CPU and
+    // memory quota covers the node the 4 guaranteed GPUs fill (g6.12xlarge: 48 vCPUs, 192 GiB), so a node-sized job is admitted.
     expect(cq.spec.resourceGroups).toEqual([
       {
         coveredResources: ['cpu', 'memory'],
-        flavors: [{ name: 'cpu-default', resources: [{ name: 'cpu', nominalQuota: '32', borrowingLimit: '0' }, { name: 'memory', nominalQuota: '128Gi', borrowingLimit: '0' }] }],
+        flavors: [{ name: 'cpu-default', resources: [{ name: 'cpu', nominalQuota: '48', borrowingLimit: '0' }, { name: 'memory', nominalQuota: '192Gi', borrowingLimit: '0' }] }],
       },
       {
         coveredResources: ['nvidia.com/gpu'],
@@ -110,6 +111,11 @@ describe('FairGpuScheduling', () => {
     expect(gpuQuota(fraud, 'gpu-training')).toEqual({ name: 'nvidia.com/gpu', nominalQuota: 4 });
     expect(gpuQuota(fraud, 'gpu-shared')).toEqual({ name: 'nvidia.com/gpu', nominalQuota: 3 });
     expect(gpuQuota(clusterQueue('adhoc'), 'gpu-training')).toEqual({ name: 'nvidia.com/gpu', nominalQuota: 0 });
+    // Fraud: one g6.12xlarge for its 4 training GPUs, one time-sliced g6.xlarge (4 vCPUs, 16 GiB) for its 3 shared ones;
+    // Adhoc has no share and keeps the floor.
+    const cpuMemory = (q: any) => q.spec.resourceGroups[0].flavors[0].resources.map((r: any) => r.nominalQuota);
+    expect(cpuMemory(fraud)).toEqual(['52', '208Gi']);
+    expect(cpuMemory(clusterQueue('adhoc'))).toEqual(['32', '128Gi']);
   });
 
   test('a LocalQueue named after the team in its namespace, after the flavors and the namespace', () => {

@@ -3,6 +3,7 @@ import { BACKUP_RULES } from './backup-rules';
 import { CLOUDTRAIL_RULES } from './cloudtrail-rules';
 import { EC2_RULES } from './ec2-rules';
 import { ECR_RULES } from './ecr-rules';
+import { ELASTICACHE_RULES } from './elasticache-rules';
 import { EKS_RULES } from './eks-rules';
 import { GUARDDUTY_RULES } from './guardduty-rules';
 import { IAM_RULES } from './iam-rules';
@@ -16,7 +17,7 @@ import { SQS_RULES } from './sqs-rules';
 
 /**
  * The AWS policy rule pack: security, resilience and cost rules for S3, RDS, EKS, EC2/VPC, KMS, IAM,
- * CloudWatch Logs, ECR, SNS, AWS Backup, Secrets Manager, CloudTrail, SQS and GuardDuty resources. Rule IDs follow checkov's where
+ * CloudWatch Logs, ECR, SNS, AWS Backup, Secrets Manager, CloudTrail, SQS, GuardDuty and ElastiCache resources. Rule IDs follow checkov's where
  * checkov has the check (e.g. CKV_AWS_145), so suppressions read the same in both tools; checks checkov
  * lacks use the `MLOPS_` prefix.
  *
@@ -30,7 +31,7 @@ export class AwsPolicyRules {
     return [
       ...S3_RULES, ...RDS_RULES, ...EKS_RULES, ...EC2_RULES, ...KMS_RULES, ...IAM_RULES, ...LOGS_RULES,
       ...ECR_RULES, ...SNS_RULES, ...BACKUP_RULES, ...SECRETS_RULES,
-      ...CLOUDTRAIL_RULES, ...SQS_RULES, ...GUARDDUTY_RULES,
+      ...CLOUDTRAIL_RULES, ...SQS_RULES, ...GUARDDUTY_RULES, ...ELASTICACHE_RULES,
     ];
   }
 

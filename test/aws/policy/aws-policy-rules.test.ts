@@ -536,6 +536,41 @@ describe('CloudTrail, SQS and GuardDuty', () => {
   });
 });
 
+describe('ElastiCache', () => {
+  const good = {
+    at_rest_encryption_enabled: 'true', transit_encryption_enabled: true, transit_encryption_mode: 'required', user_group_ids: ['${aws_elasticache_user_group.G.id}'],
+    kms_key_id: '${aws_kms_key.K.arn}', automatic_failover_enabled: true, multi_az_enabled: true, snapshot_retention_limit: 7, auto_minor_version_upgrade: 'true',
+  };
+  const group = (overrides: { [k: string]: any } = {}) => res('aws_elasticache_replication_group', 'Cache', { ...good, ...overrides });
+  const ids = [...RULES.values()].filter((r) => r.resourceTypes.includes('aws_elasticache_replication_group')).map((r) => r.id);
+
+  test('a compliant group passes every rule', () => {
+    expect(ids.length).toBe(10);
+    for (const id of ids) {
+      pass(id, group());
+    }
+    pass('CKV_AWS_31', group({ user_group_ids: undefined, auth_token: 'x'.repeat(32) }));
+    pass('MLOPS_ELASTICACHE_SNAPSHOTS', group({ snapshot_retention_limit: '${var.days}' }));
+  });
+
+  test.each([
+    ['CKV_AWS_29', { at_rest_encryption_enabled: 'false' }, /at_rest_encryption_enabled is not true \(it is "false"\)/],
+    ['CKV_AWS_30', { transit_encryption_enabled: undefined }, /transit_encryption_enabled is not true \(it is not set\)/],
+    ['CKV_AWS_31', { user_group_ids: undefined }, /neither auth_token nor user_group_ids is set/],
+    ['CKV_AWS_31', { transit_encryption_enabled: false }, /transit_encryption_enabled is not true/],
+    ['CKV_AWS_191', { kms_key_id: undefined }, /kms_key_id is not set/],
+    ['CKV2_AWS_50', { automatic_failover_enabled: false }, /automatic_failover_enabled is not true/],
+    ['MLOPS_ELASTICACHE_MULTI_AZ', { multi_az_enabled: undefined }, /multi_az_enabled is not true/],
+    ['MLOPS_ELASTICACHE_TLS_REQUIRED', { transit_encryption_mode: 'preferred' }, /transit_encryption_mode is "preferred"/],
+    ['MLOPS_ELASTICACHE_SNAPSHOTS', { snapshot_retention_limit: 0 }, /snapshot_retention_limit is 0; it must be at least 1/],
+    ['MLOPS_ELASTICACHE_SNAPSHOTS', { snapshot_retention_limit: undefined }, /snapshot_retention_limit is not set/],
+    ['MLOPS_ELASTICACHE_MINOR_UPGRADES', { auto_minor_version_upgrade: 'false' }, /auto_minor_version_upgrade is false/],
+    ['MLOPS_ELASTICACHE_TOKEN_IN_STATE', { auth_token: '${random_password.p.result}' }, /auth_token is set, so the token is kept in Terraform state/],
+  ])('%s fails on %j', (id, overrides, pattern) => {
+    fail(id, group(overrides), pattern);
+  });
+});
+
 test('every rule is exercised for both pass and fail', () => {
   const ids = [...RULES.keys()];
   expect(ids.filter((id) => !passed.has(id))).toEqual([]);
