@@ -138,7 +138,7 @@ export class BackupPolicy extends Construct implements IDataStoreCoverage {
         // The metrics Service Monitoring scrapes (velero_backup_failure_total, velero_backup_last_successful_timestamp).
         // Its ServiceMonitor comes from Monitoring, after the Prometheus CRDs, not from this chart.
         metrics: { enabled: true, serviceMonitor: { enabled: false } },
-        podLabels: this.stack.costAllocation.tags,
+        podLabels: { ...this.stack.costAllocation.tags, ...identity.podLabels },
         schedules: {
           platform: {
             disabled: false,

@@ -200,7 +200,8 @@ export class ExperimentTracking extends Construct {
         // chart's serviceMonitor switch would add the flag too, but renders its ServiceMonitor only when the CRD
         // already exists at install time; Monitoring ships MLflow's ServiceMonitor after the CRDs instead.
         extraArgs: { exposePrometheus: '/tmp/prometheus-metrics' },
-        extraPodLabels: stack.costAllocation.tags,
+        // Identity labels (AKS workload identity needs `azure.workload.identity/use`) next to the cost labels.
+        extraPodLabels: { ...stack.costAllocation.tags, ...this.identity.podLabels },
         resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
         ingress: { enabled: false },
       },
