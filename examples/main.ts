@@ -7,4 +7,5 @@ const app = new App();
 buildReferencePlatform(app);
 buildCustomStack(app);
 require('./gcp-platform/main').buildGcpPlatform(app);
+require('./azure-platform/main').buildAzurePlatform(app);
 app.synth();

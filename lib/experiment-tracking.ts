@@ -80,6 +80,18 @@ const TRACKING_DATABASE = 'mlflow';
 const AUTH_DATABASE = 'mlflow_auth';
 const ADMIN_SECRET = 'mlflow-admin';
 
+/**
+ * The chart's artifact block for a store: one block per protocol, picked by the store's URL (`gs://` on GCP, an
+ * account-level blob container on Azure, `s3://` otherwise). No keys: the server reaches the store through its
+ * workload identity (the Azure block then uses DefaultAzureCredential, as neither connection string nor key is set).
+ */
+function artifactRootOf(store: IObjectStore): { [block: string]: any } {
+  if (store.accountName !== undefined) {
+    return { azureBlob: { enabled: true, container: store.bucketName, storageAccount: store.accountName, path: 'artifacts' } };
+  }
+  return { [store.url.startsWith('gs://') ? 'gcs' : 's3']: { enabled: true, bucket: store.bucketName, path: 'artifacts' } };
+}
+
 /** Host header patterns of a Service inside the cluster, with and without a port, plus a local port-forward. */
 export function inClusterHosts(service: string, namespace: string): string[] {
   const names = [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
@@ -175,7 +187,7 @@ export class ExperimentTracking extends Construct {
         minio: { enabled: false },
         backendStore: { databaseMigration: true, postgres: { ...db, database: TRACKING_DATABASE }, existingDatabaseSecret: dbSecretRef },
         // The chart has one block per store protocol; the store's URL says which (s3:// on AWS, gs:// on GCP).
-        artifactRoot: { proxiedArtifactStorage: true, [this.artifactStore.url.startsWith('gs://') ? 'gcs' : 's3']: { enabled: true, bucket: this.artifactStore.bucketName, path: 'artifacts' } },
+        artifactRoot: { proxiedArtifactStorage: true, ...artifactRootOf(this.artifactStore) },
         serviceAccount: {
           create: true, name: SERVICE_ACCOUNT,
           ...(this.identity.serviceAccountAnnotations ? { annotations: this.identity.serviceAccountAnnotations } : {}),
@@ -247,7 +259,9 @@ export class ExperimentTracking extends Construct {
           title: 'Point MLflow\'s artifact root at the restored bucket',
           detail: `MLflow's identity in the DR deployment (\`${SERVICE_ACCOUNT}\` in \`${namespace}\`) must be allowed to read and write that ` +
             'bucket and use its key; grant it before the upgrade.',
-          commands: [`${upgrade} \\\n  --set-string artifactRoot.s3.bucket="$ENDPOINT"`],
+          // The restored copy is another bucket (S3, GCS) or the same container in another account (Azure).
+          commands: [`${upgrade} \\\n  --set-string ${this.artifactStore.accountName !== undefined ? 'artifactRoot.azureBlob.storageAccount'
+            : `artifactRoot.${Object.keys(artifactRootOf(this.artifactStore))[0]}.bucket`}="$ENDPOINT"`],
         },
       });
     }

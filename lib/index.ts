@@ -66,6 +66,25 @@ export * from './gcp/gke-cluster';
 export * from './gcp/gcp-gpu-catalog';
 export * from './gcp/gcp-price-catalog';
 
+// Azure implementations. The azurerm bindings are required lazily (lib/azure/azurerm-bindings.ts), so loading this
+// barrel never needs @cdktf/provider-azurerm; constructing an Azure construct does.
+export * from './azure/azure-regions';
+export * from './azure/azure-tags';
+export * from './azure/azure-private-link';
+export * from './azure/azure-cloud';
+export * from './azure/azure-key';
+export * from './azure/azure-key-vault';
+export * from './azure/azure-network';
+export * from './azure/aks-cluster';
+export * from './azure/azure-gpu-catalog';
+export * from './azure/azure-price-catalog';
+export * from './azure/blob-storage';
+export * from './azure/postgres-flexible-server';
+export * from './azure/container-registry';
+export * from './azure/data-protection-backup';
+export * from './azure/azure-cost-budget';
+export * from './azure/key-vault-secret-store';
+
 // The platform constructs.
 export * from './experiment-tracking';
 export * from './model-registry';
@@ -82,3 +101,4 @@ export * from './feature-store';
 export * from './platform/platform-options';
 export * from './platform/aws-mlops-platform';
 export * from './platform/gcp-mlops-platform';
+export * from './platform/azure-mlops-platform';

@@ -184,6 +184,13 @@ export interface IObjectStore extends IConstruct {
   readonly region: string;
   /** URL to reach objects with, e.g. `s3://bucket`. */
   readonly url: string;
+  /**
+   * Storage account that holds the bucket, on clouds that have one (an Azure storage account; the bucket is a
+   * blob container in it).
+   *
+   * @default - the cloud has no account level
+   */
+  readonly accountName?: string;
   /** Lets the identity list and read objects. */
   grantRead(identity: IWorkloadIdentity): void;
   /** Lets the identity list, read, write and delete object versions it writes. */
