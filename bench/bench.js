@@ -79,6 +79,10 @@ function compileExamples() {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         walk(rel);
+      } else if (rel.endsWith('.json')) {
+        // Data the library reads at synth (the price catalogs).
+        fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+        fs.copyFileSync(path.join(root, rel), path.join(out, rel));
       } else if (rel.endsWith('.ts') && !rel.endsWith('.d.ts')) {
         const { code } = swc.transformSync(fs.readFileSync(path.join(root, rel), 'utf8'), {
           filename: rel, swcrc: false, configFile: false,

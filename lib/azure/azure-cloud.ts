@@ -132,7 +132,9 @@ export class AzureCloud extends Construct implements ICloudServices {
     'Microsoft.AlertsManagement', 'Microsoft.Compute', 'Microsoft.ContainerRegistry', 'Microsoft.ContainerService',
     'Microsoft.Consumption', 'Microsoft.CostManagement', 'Microsoft.DataProtection', 'Microsoft.DBforPostgreSQL',
     'Microsoft.Insights', 'Microsoft.KeyVault', 'Microsoft.KubernetesConfiguration', 'Microsoft.ManagedIdentity',
-    'Microsoft.Monitor', 'Microsoft.Network', 'Microsoft.OperationalInsights', 'Microsoft.Storage',
+    'Microsoft.Monitor', 'Microsoft.Network', 'Microsoft.OperationalInsights',
+    // AKS add-ons: Azure Policy needs PolicyInsights, Container Insights (oms_agent) OperationsManagement.
+    'Microsoft.OperationsManagement', 'Microsoft.PolicyInsights', 'Microsoft.Storage',
   ];
 
   /** Always `azure`. */
@@ -230,6 +232,8 @@ export class AzureCloud extends Construct implements ICloudServices {
       detail: 'The stack assigns Azure RBAC roles (Key Vault, AKS, storage) to the identities it creates and to the identity '
         + 'running Terraform, so that identity needs Owner, or Contributor plus Role Based Access Control Administrator, on '
         + 'the subscription. Resource providers are registered by the provider (the list in AzureCloud.RESOURCE_PROVIDERS).'
+        + ' Azure RBAC takes minutes to apply and the azurerm provider does not wait for it: if the first apply stops with 403 '
+        + '(ForbiddenByRbac) on a Key Vault key or secret, or a CMK consumer is denied its key, run the deploy again.'
         + (this.deployerCidrs.length > 0 ? ` Run the deploy from ${this.deployerCidrs.join(', ')}.`
           : ' Run the deploy from a machine inside the platform VNet (Key Vault, Blob and the AKS API are private).'),
       command: `az login && az account set --subscription ${props.subscriptionId}`,

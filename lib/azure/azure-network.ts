@@ -1,5 +1,6 @@
 import type { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
 import type { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import type { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import type { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import type { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import type { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
@@ -84,7 +85,7 @@ export class AzureNetwork extends Construct {
   public readonly region: string;
   private readonly cloud: AzureCloud;
   private readonly zones = new Map<string, PrivateDnsZone>();
-  private readonly privateDnsPrerequisites: Construct[] = [];
+  private readonly zoneLinks = new Map<string, PrivateDnsZoneVirtualNetworkLink>();
 
   constructor(scope: Construct, id: string, props: AzureNetworkProps) {
     super(scope, id);
@@ -161,7 +162,7 @@ export class AzureNetwork extends Construct {
         registrationEnabled: false,
       });
       this.cloud._v5Override(link, { private_dns_zone_id: zone.id }, ['private_dns_zone_name', 'resource_group_name']);
-      this.privateDnsPrerequisites.push(link);
+      this.zoneLinks.set(zoneName, link);
       this.zones.set(zoneName, zone);
       this.cloud.stack.addCostLine({
         component: this.node.path, resource: `Private DNS zone ${zoneName}`, region: this.region, unit: CostUnit.MONTH,
@@ -174,6 +175,16 @@ export class AzureNetwork extends Construct {
   /** ID of the private DNS zone PostgreSQL flexible servers with private access use (linked to the VNet). */
   public get postgresPrivateDnsZoneId(): string {
     return this.privateDnsZone(POSTGRES_PRIVATE_DNS_ZONE).id;
+  }
+
+  /**
+   * The link of the PostgreSQL private DNS zone to the VNet. A server with private access must be created after it:
+   * Azure otherwise links the zone itself and the Terraform link then fails as a duplicate (the provider documents
+   * `depends_on` the link).
+   */
+  public get postgresPrivateDnsZoneLink(): PrivateDnsZoneVirtualNetworkLink {
+    this.privateDnsZone(POSTGRES_PRIVATE_DNS_ZONE);
+    return this.zoneLinks.get(POSTGRES_PRIVATE_DNS_ZONE)!;
   }
 
   /**

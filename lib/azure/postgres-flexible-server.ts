@@ -211,7 +211,7 @@ export class PostgresFlexibleServer extends Construct implements IPostgresDataba
       maintenanceWindow: { dayOfWeek: 0, startHour: 4, startMinute: 0 },
       // Azure picks the zones again after a failover: keep Terraform from swapping them back.
       lifecycle: { ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'] },
-      dependsOn: grants,
+      dependsOn: [...grants, network.postgresPrivateDnsZoneLink],
     });
     this.host = this.resource.fqdn;
     PolicySuppressions.add(this.resource, [{
@@ -313,13 +313,15 @@ interface Login {
 }
 
 /**
- * A login whose password is generated at apply time (two `uuid()`s, 64 hex characters, letters and digits only) in a
+ * A login whose password is generated at apply time (two `uuid()`s, 64 hex characters: upper- and lower-case letters and digits) in a
  * Terraform local, which is never stored, and written with write-only arguments: the Key Vault secret keeps it as
  * `{"username", "password"}`. Raise the write-only versions to rotate.
  */
 function newLogin(database: PostgresFlexibleServer, idPrefix: string, username: string, secretName: string, what: string): Login {
   const password = new TerraformLocal(database, `${idPrefix}Password`,
-    Fn.join('', [Fn.replace(Fn.uuid(), '-', ''), Fn.replace(Fn.uuid(), '-', '')]));
+    // Upper-case hex + lower-case hex + digits: the flexible server rejects an administrator password with fewer than three
+    // character classes (PasswordNotComplex), and this alphabet stays safe in connection URIs.
+    Fn.join('', [Fn.upper(Fn.replace(Fn.uuid(), '-', '')), Fn.replace(Fn.uuid(), '-', '')]));
   const secret = KeyVaultSecretStore.newSecret(database, `${idPrefix}Secret`, {
     cloud: database.cloud, secretName: secretName.replace(/[^0-9A-Za-z-]/g, '-'), purpose: `${database.serverName} ${what}`,
     value: Fn.jsonencode({ username, password: password.asString }),

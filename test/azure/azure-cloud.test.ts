@@ -19,6 +19,10 @@ describe('AzureCloud', () => {
       }],
     });
     expect(provider.resource_providers_to_register).toEqual(expect.arrayContaining(['Microsoft.ContainerService', 'Microsoft.KeyVault', 'Microsoft.DataProtection']));
+    // The AKS add-ons the platform turns on (Azure Policy, Container Insights) need their own providers registered in a fresh subscription.
+    expect(provider.resource_providers_to_register).toEqual(expect.arrayContaining(['Microsoft.PolicyInsights', 'Microsoft.OperationsManagement']));
+    // Data-plane writes right after the deployer's Key Vault role race RBAC propagation: the report says what to do.
+    expect(JSON.stringify(synthStack(stack).report.deploymentSteps)).toMatch(/ForbiddenByRbac.*run the deploy again/);
     expect(json.data.azurerm_client_config).toBeDefined();
   });
 

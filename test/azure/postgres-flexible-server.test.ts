@@ -158,4 +158,23 @@ describe('PostgresFlexibleServer', () => {
       }), 'test/Role', prop, message);
     });
   });
+
+  test('is created after its private DNS zone is linked to the VNet (Azure would link it itself and the Terraform link would clash)', () => {
+    const { stack, cloud, cluster } = setup();
+    new PostgresFlexibleServer(stack, 'Db', { cloud, purpose: 'mlflow', databaseName: 'mlflow', clients: cluster });
+    const json = synthStack(stack).json;
+    const server = resourceAt(json, 'azurerm_postgresql_flexible_server', 'Db/Resource');
+    const links = Object.keys(json.resource.azurerm_private_dns_zone_virtual_network_link)
+      .filter((name) => name.includes('PrivatelinkPostgresZoneLink'));
+    expect(links).toHaveLength(1);
+    expect(server.depends_on).toContain(`azurerm_private_dns_zone_virtual_network_link.${links[0]}`);
+  });
+
+  test('the administrator password has three character classes (upper, lower, digits), as the flexible server requires', () => {
+    const { stack, cloud, cluster } = setup();
+    new PostgresFlexibleServer(stack, 'Db', { cloud, purpose: 'mlflow', databaseName: 'mlflow', clients: cluster });
+    const json = synthStack(stack).json;
+    const local: string = json.locals[Object.keys(json.locals).find((k) => k.startsWith('Db_AdminPassword'))!];
+    expect(local).toMatch(/^\$\{join\("", \[upper\(replace\(uuid\(\), "-", ""\)\), replace\(uuid\(\), "-", ""\)\]\)\}$/);
+  });
 });
