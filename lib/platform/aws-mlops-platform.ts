@@ -1,7 +1,8 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
-import { checkCidr, checkEmails, checkEnum, checkInteger, checkUnique, checkUsdAmount, requireList, requireProps } from '../core/validate';
+import { checkCommonPlatformProps } from './platform-validation';
+import { checkCidr, checkEnum, requireList } from '../core/validate';
 import { checkAccountId, checkBudgetLimits, checkIamPrincipalArn } from '../aws/aws-catalogs';
 import { AuditTrail } from '../aws/audit-trail';
 import { AwsCloud } from '../aws/aws-cloud';
@@ -401,18 +402,11 @@ function vpcHostPattern(cidr: string): string {
 
 /** Checks the platform's own props, so errors name the prop the user set rather than an inner construct's. */
 function validatePlatformProps(scope: Construct, props: AwsMlopsPlatformProps): void {
-  requireProps(scope, props, "{ monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }");
-  if (props?.monthlyBudgetUsd === undefined) {
-    throw new ValidationError(scope, 'monthlyBudgetUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
-  }
-  checkUsdAmount(scope, 'monthlyBudgetUsd', props.monthlyBudgetUsd);
-  requireList(scope, 'alertEmails', props.alertEmails, { example: "['ml-platform@example.com']" });
-  if (!Array.isArray(props.alertEmails) || props.alertEmails.length === 0) {
-    throw new ValidationError(scope, 'alertEmails', props.alertEmails, 'must list at least one address',
-      'Add the address of the team that owns the spend.');
-  }
-  checkEmails(scope, 'alertEmails', props.alertEmails);
-  checkUnique(scope, 'alertEmails', props.alertEmails);
+  checkCommonPlatformProps(scope, props, {
+    exampleProps: "{ monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }",
+    examplePool: "{ name: 'Gpu', instanceType: 'g6.xlarge' }",
+    reservedChildIds: RESERVED_CHILD_IDS,
+  });
   checkBudgetLimits(scope, 'alertEmails', props.alertEmails, 'alertEmails', 0);
   if (props.endpointAccess !== undefined && !(props.endpointAccess instanceof EndpointAccess)) {
     throw new ValidationError(scope, 'endpointAccess', props.endpointAccess,
@@ -424,7 +418,6 @@ function validatePlatformProps(scope: Construct, props: AwsMlopsPlatformProps): 
   requireList(scope, 'allowedAccountIds', props.allowedAccountIds, { minLength: 1, example: "['111122223333']" });
   (Array.isArray(props.allowedAccountIds) ? props.allowedAccountIds : []).forEach((id, i) => checkAccountId(scope, `allowedAccountIds[${i}]`, id));
   checkCidr(scope, 'vpcCidr', props.vpcCidr, 16, 20);
-  checkInteger(scope, 'modelObjectLockDays', props.modelObjectLockDays, 1, 36500);
   if (props.costMonitoring === true && props.monitoring === false) {
     throw new ValidationError(scope, 'costMonitoring', true, 'needs monitoring (OpenCost reads its Prometheus)', 'Turn monitoring on, or costMonitoring off.');
   }
@@ -435,21 +428,4 @@ function validatePlatformProps(scope: Construct, props: AwsMlopsPlatformProps): 
     throw new ValidationError(scope, 'ingress', props.ingress, 'must be an object',
       "Pass { certificateArn, allowedCidrs: ['10.0.0.0/8'], mlflowHostName: 'mlflow.ml.example.com' }.");
   }
-  if (props.gpuPools !== undefined && !Array.isArray(props.gpuPools)) {
-    throw new ValidationError(scope, 'gpuPools', props.gpuPools, 'must be a list', "Pass e.g. [{ name: 'Gpu', instanceType: 'g6.xlarge' }].");
-  }
-  const names = new Set<string>();
-  (props.gpuPools ?? []).forEach((pool, i) => {
-    const name = pool?.name;
-    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(name)) {
-      throw new ValidationError(scope, `gpuPools[${i}].name`, name, 'must be 1-63 letters or digits, starting with a letter',
-        'Name the pool after its use, e.g. "TrainingGpus"; the name becomes part of Terraform addresses, so keep it once deployed.');
-    }
-    if (RESERVED_CHILD_IDS.includes(name) || names.has(name)) {
-      throw new ValidationError(scope, `gpuPools[${i}].name`, name,
-        names.has(name) ? 'repeats the name of an earlier pool' : 'is taken by a part of the platform',
-        `Give every pool its own name, other than ${RESERVED_CHILD_IDS.join(', ')}.`);
-    }
-    names.add(name);
-  });
 }

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { AksCluster } from '../azure/aks-cluster';
 import { AzureCloud, AzurermVersion } from '../azure/azure-cloud';
 import { AzureNetworkOptions } from '../azure/azure-network';
-import { ValidationError } from '../core/errors';
+import { checkCommonPlatformProps } from './platform-validation';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
-import { checkEmails, checkInteger, checkUnique, checkUsdAmount, requireList, requireProps } from '../core/validate';
+import { requireList } from '../core/validate';
 import { BackupPolicy } from '../backup-policy';
 import { BudgetAlerts } from '../budget-alerts';
 import { ExperimentTracking } from '../experiment-tracking';
@@ -141,33 +141,10 @@ export class AzureMlopsPlatform extends Construct {
 const RESERVED_CHILD_IDS = ['Azure', 'Network', 'Cluster', 'Tracking', 'Registry', 'Backups', 'Budget'];
 
 function validatePlatformProps(scope: Construct, props: AzureMlopsPlatformProps): void {
-  requireProps(scope, props, "{ subscriptionId: '00000000-0000-0000-0000-000000000000', monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }");
-  if (props.monthlyBudgetUsd === undefined) {
-    throw new ValidationError(scope, 'monthlyBudgetUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
-  }
-  checkUsdAmount(scope, 'monthlyBudgetUsd', props.monthlyBudgetUsd);
-  requireList(scope, 'alertEmails', props.alertEmails, { example: "['ml-platform@example.com']" });
-  if (!Array.isArray(props.alertEmails) || props.alertEmails.length === 0) {
-    throw new ValidationError(scope, 'alertEmails', props.alertEmails, 'must list at least one address', 'Add the address of the team that owns the spend.');
-  }
-  checkEmails(scope, 'alertEmails', props.alertEmails);
-  checkUnique(scope, 'alertEmails', props.alertEmails);
-  checkInteger(scope, 'modelObjectLockDays', props.modelObjectLockDays, 1, 36500);
-  requireList(scope, 'deployerCidrs', props.deployerCidrs, { example: "['203.0.113.0/24']" });
-  if (props.gpuPools !== undefined && !Array.isArray(props.gpuPools)) {
-    throw new ValidationError(scope, 'gpuPools', props.gpuPools, 'must be a list', "Pass e.g. [{ name: 'Gpu', instanceType: 'Standard_NC4as_T4_v3' }].");
-  }
-  const names = new Set<string>();
-  (props.gpuPools ?? []).forEach((pool, i) => {
-    const name = pool?.name;
-    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(name)) {
-      throw new ValidationError(scope, `gpuPools[${i}].name`, name, 'must be 1-63 letters or digits, starting with a letter',
-        'Name the pool after its use, e.g. "TrainingGpus"; the name becomes part of Terraform addresses, so keep it once deployed.');
-    }
-    if (RESERVED_CHILD_IDS.includes(name) || names.has(name)) {
-      throw new ValidationError(scope, `gpuPools[${i}].name`, name, names.has(name) ? 'repeats the name of an earlier pool' : 'is taken by a part of the platform',
-        `Give every pool its own name, other than ${RESERVED_CHILD_IDS.join(', ')}.`);
-    }
-    names.add(name);
+  checkCommonPlatformProps(scope, props, {
+    exampleProps: "{ subscriptionId: '00000000-0000-0000-0000-000000000000', monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }",
+    examplePool: "{ name: 'Gpu', instanceType: 'Standard_NC4as_T4_v3' }",
+    reservedChildIds: RESERVED_CHILD_IDS,
   });
+  requireList(scope, 'deployerCidrs', props.deployerCidrs, { example: "['203.0.113.0/24']" });
 }

@@ -1,7 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core/errors';
-import { checkEmails, checkInteger, checkUnique, checkUsdAmount, requireList, requireProps } from '../core/validate';
+import { checkCommonPlatformProps } from './platform-validation';
 import { BackupPolicy } from '../backup-policy';
 import { BudgetAlerts } from '../budget-alerts';
 import { ExperimentTracking } from '../experiment-tracking';
@@ -117,32 +116,9 @@ export class GcpMlopsPlatform extends Construct {
 const RESERVED_CHILD_IDS = ['Gcp', 'Network', 'Cluster', 'Tracking', 'Registry', 'Backups', 'Budget'];
 
 function validatePlatformProps(scope: Construct, props: GcpMlopsPlatformProps): void {
-  requireProps(scope, props, "{ projectId: 'fraud-ml-prod', monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }");
-  if (props.monthlyBudgetUsd === undefined) {
-    throw new ValidationError(scope, 'monthlyBudgetUsd', undefined, 'is required', 'Set the monthly budget in USD, e.g. 25000.');
-  }
-  checkUsdAmount(scope, 'monthlyBudgetUsd', props.monthlyBudgetUsd);
-  requireList(scope, 'alertEmails', props.alertEmails, { example: "['ml-platform@example.com']" });
-  if (!Array.isArray(props.alertEmails) || props.alertEmails.length === 0) {
-    throw new ValidationError(scope, 'alertEmails', props.alertEmails, 'must list at least one address', 'Add the address of the team that owns the spend.');
-  }
-  checkEmails(scope, 'alertEmails', props.alertEmails);
-  checkUnique(scope, 'alertEmails', props.alertEmails);
-  checkInteger(scope, 'modelObjectLockDays', props.modelObjectLockDays, 1, 36500);
-  if (props.gpuPools !== undefined && !Array.isArray(props.gpuPools)) {
-    throw new ValidationError(scope, 'gpuPools', props.gpuPools, 'must be a list', "Pass e.g. [{ name: 'Gpu', instanceType: 'g2-standard-8' }].");
-  }
-  const names = new Set<string>();
-  (props.gpuPools ?? []).forEach((pool, i) => {
-    const name = pool?.name;
-    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(name)) {
-      throw new ValidationError(scope, `gpuPools[${i}].name`, name, 'must be 1-63 letters or digits, starting with a letter',
-        'Name the pool after its use, e.g. "TrainingGpus"; the name becomes part of Terraform addresses, so keep it once deployed.');
-    }
-    if (RESERVED_CHILD_IDS.includes(name) || names.has(name)) {
-      throw new ValidationError(scope, `gpuPools[${i}].name`, name, names.has(name) ? 'repeats the name of an earlier pool' : 'is taken by a part of the platform',
-        `Give every pool its own name, other than ${RESERVED_CHILD_IDS.join(', ')}.`);
-    }
-    names.add(name);
+  checkCommonPlatformProps(scope, props, {
+    exampleProps: "{ projectId: 'fraud-ml-prod', monthlyBudgetUsd: 25000, alertEmails: ['ml-platform@example.com'] }",
+    examplePool: "{ name: 'Gpu', instanceType: 'g2-standard-8' }",
+    reservedChildIds: RESERVED_CHILD_IDS,
   });
 }
