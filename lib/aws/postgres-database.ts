@@ -22,7 +22,7 @@ import {
 } from '../core/interfaces';
 import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ManifestChart } from '../k8s/manifest-chart';
-import { PlatformNamespace } from '../k8s/platform-namespace';
+import { DATABASE_ADMIN_NAMESPACE, databaseAdminNamespace } from '../k8s/platform-namespace';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { AwsCloud, AwsRegionRole, KeyPurpose } from './aws-cloud';
@@ -254,7 +254,6 @@ function pointInTimeRestore(cloud: AwsCloud, identifier: string, instanceClass: 
 export const POSTGRES_CLIENT_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
 
 /** Namespace of the Jobs that create application roles: the only place the master password is synced to. */
-const DATABASE_ADMIN_NAMESPACE = 'db-admin';
 
 /**
  * Creates (idempotently) a login role with no other attribute than LOGIN, hands it ownership of its databases
@@ -397,13 +396,6 @@ class PostgresApplicationRole extends Construct {
   }
 }
 
-/** The `db-admin` namespace of a cluster, created on first use. */
-function databaseAdminNamespace(cluster: IEksCluster): PlatformNamespace {
-  const existing = cluster.node.tryFindChild('DatabaseAdminNamespace');
-  return (existing as PlatformNamespace) ?? new PlatformNamespace(cluster as unknown as Construct, 'DatabaseAdminNamespace', {
-    cluster, name: DATABASE_ADMIN_NAMESPACE,
-  });
-}
 
 /** The Job that runs the bootstrap script as a restricted pod. */
 function bootstrapJob(name: string, database: PostgresDatabase, props: PostgresApplicationRoleProps): any {

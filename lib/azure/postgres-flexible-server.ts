@@ -9,14 +9,14 @@ import { DataStoreKind } from '../core/data-store-registry';
 import { Duration } from '../core/duration';
 import { ValidationError } from '../core/errors';
 import {
-  ApplicationRoleCredentials, ApplicationRoleOptions, IKubernetesCluster, IPostgresDatabase, PostgresDatabaseOptions,
+  ApplicationRoleCredentials, ApplicationRoleOptions, IPostgresDatabase, PostgresDatabaseOptions,
 } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { RestoreKind, RestoreProcedure } from '../core/restore';
 import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ManifestChart } from '../k8s/manifest-chart';
-import { PlatformNamespace } from '../k8s/platform-namespace';
+import { DATABASE_ADMIN_NAMESPACE, databaseAdminNamespace } from '../k8s/platform-namespace';
 import type { AzureCloud } from './azure-cloud';
 import { AzureKeyPurpose, AzureRegionRole } from './azure-cloud';
 import { azurePairedRegion } from './azure-regions';
@@ -31,7 +31,6 @@ const GEO_BACKUP_RPO_MINUTES = 60;
 const PSQL_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
 
 /** Namespace of the Jobs that create application roles: the only namespace the admin login is synced to. */
-const ADMIN_NAMESPACE = 'db-admin';
 
 /** Storage sizes (GiB) a flexible server accepts (`storage_mb` takes these times 1024). */
 const STORAGE_SIZES_GIB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
@@ -406,9 +405,9 @@ class FlexibleServerApplicationRole extends Construct {
     const login = newLogin(database, `Role${pascal(props.roleName)}`, props.roleName,
       `${database.serverName}-${props.roleName.replace(/_/g, '-')}`.slice(0, 127), `${props.roleName} login`);
     const storeName = `${database.serverName}-${props.roleName}`.replace(/[^a-z0-9-]/g, '-').slice(0, 50).replace(/-+$/, '');
-    const namespace = adminNamespace(cluster);
+    const namespace = databaseAdminNamespace(cluster);
     const admin = new KeyVaultSecretStore(this, 'AdminSecrets', {
-      cloud, cluster, namespace: ADMIN_NAMESPACE, name: storeName,
+      cloud, cluster, namespace: DATABASE_ADMIN_NAMESPACE, name: storeName,
       dependsOn: [namespace.resource, ...database.adminPrerequisites, login.secret],
       secrets: [
         { secretName: `${props.roleName.replace(/_/g, '-')}-admin`, secret: database.adminSecret, properties: ['username', 'password'] },
@@ -419,7 +418,7 @@ class FlexibleServerApplicationRole extends Construct {
     const bootstrap = new ManifestChart(this, 'Bootstrap', {
       cluster,
       releaseName: `${props.roleName}-role-bootstrap`.replace(/_/g, '-'),
-      namespace: ADMIN_NAMESPACE,
+      namespace: DATABASE_ADMIN_NAMESPACE,
       dependsOn: [admin.chart.resource, ...database.adminPrerequisites],
       waitForJobs: true,
       manifests: [roleJob(`${props.roleName.replace(/_/g, '-')}-role-${hash}`, database, props)],
@@ -454,20 +453,13 @@ class FlexibleServerApplicationRole extends Construct {
   }
 }
 
-/** The `db-admin` namespace of a cluster, created on first use. */
-function adminNamespace(cluster: IKubernetesCluster): PlatformNamespace {
-  const existing = cluster.node.tryFindChild('DatabaseAdminNamespace');
-  return (existing as PlatformNamespace) ?? new PlatformNamespace(cluster as unknown as Construct, 'DatabaseAdminNamespace', {
-    cluster, name: ADMIN_NAMESPACE,
-  });
-}
 
 /** The Job that runs the role script as a restricted pod. */
 function roleJob(name: string, database: PostgresFlexibleServer, props: FlexibleServerApplicationRoleProps): any {
   const role = props.roleName.replace(/_/g, '-');
   const secretEnv = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: ADMIN_NAMESPACE },
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: DATABASE_ADMIN_NAMESPACE },
     spec: {
       backoffLimit: 6,
       template: {

@@ -11,14 +11,14 @@ import { DataStoreKind } from '../core/data-store-registry';
 import { Duration } from '../core/duration';
 import { ValidationError } from '../core/errors';
 import {
-  ApplicationRoleCredentials, ApplicationRoleOptions, IKubernetesCluster, IPostgresDatabase, PostgresDatabaseOptions,
+  ApplicationRoleCredentials, ApplicationRoleOptions, IPostgresDatabase, PostgresDatabaseOptions,
 } from '../core/interfaces';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { RestoreKind, RestoreProcedure } from '../core/restore';
 import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ManifestChart } from '../k8s/manifest-chart';
-import { PlatformNamespace } from '../k8s/platform-namespace';
+import { DATABASE_ADMIN_NAMESPACE, databaseAdminNamespace } from '../k8s/platform-namespace';
 import type { GcpCloud } from './gcp-cloud';
 import { GcpKeyPurpose, GcpRegionRole } from './gcp-cloud';
 import { GcpNamespaceSecretStore } from './gcp-secret-store';
@@ -33,7 +33,6 @@ const REPLICA_LAG_BUDGET_MINUTES = 15;
 const PSQL_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
 
 /** Namespace of the Jobs that create application roles: the only namespace the admin login is synced to. */
-const ADMIN_NAMESPACE = 'db-admin';
 
 /** Properties of a {@link CloudSqlPostgres}. */
 export interface CloudSqlPostgresProps extends PostgresDatabaseOptions {
@@ -402,11 +401,11 @@ class CloudSqlApplicationRole extends Construct {
     const login = newLogin(database, `Role${pascal(props.roleName)}`, props.roleName,
       `${database.instanceName}-${props.roleName.replace(/_/g, '-')}`.slice(0, 255), `${props.roleName} login`);
     // Scoped to this construct: each application role gets its own pair of stores.
-    adminNamespace(cluster);
+    databaseAdminNamespace(cluster);
     const storeName = `${database.instanceName}-${props.roleName}`.replace(/[^a-z0-9-]/g, '-').slice(0, 50).replace(/-+$/, '');
     const admin = new GcpNamespaceSecretStore(this, 'AdminSecrets', {
-      cloud, cluster, namespace: ADMIN_NAMESPACE, name: storeName,
-      dependsOn: [adminNamespace(cluster).resource, ...database.adminPrerequisites, login.version],
+      cloud, cluster, namespace: DATABASE_ADMIN_NAMESPACE, name: storeName,
+      dependsOn: [databaseAdminNamespace(cluster).resource, ...database.adminPrerequisites, login.version],
       secrets: [
         { secretName: `${props.roleName}-admin`, secret: database.adminSecret, properties: ['username', 'password'] },
         { secretName: `${props.roleName}-login`, secret: login.secret, properties: ['password'] },
@@ -416,7 +415,7 @@ class CloudSqlApplicationRole extends Construct {
     const bootstrap = new ManifestChart(this, 'Bootstrap', {
       cluster,
       releaseName: `${props.roleName}-role-bootstrap`.replace(/_/g, '-'),
-      namespace: ADMIN_NAMESPACE,
+      namespace: DATABASE_ADMIN_NAMESPACE,
       dependsOn: [admin.chart.resource, ...database.adminPrerequisites],
       waitForJobs: true,
       manifests: [roleJob(`${props.roleName.replace(/_/g, '-')}-role-${hash}`, database, props)],
@@ -453,19 +452,12 @@ class CloudSqlApplicationRole extends Construct {
   }
 }
 
-/** The `db-admin` namespace of a cluster, created on first use. */
-function adminNamespace(cluster: IKubernetesCluster): PlatformNamespace {
-  const existing = cluster.node.tryFindChild('DatabaseAdminNamespace');
-  return (existing as PlatformNamespace) ?? new PlatformNamespace(cluster as unknown as Construct, 'DatabaseAdminNamespace', {
-    cluster, name: ADMIN_NAMESPACE,
-  });
-}
 
 /** The Job that runs the role script as a restricted pod. */
 function roleJob(name: string, database: CloudSqlPostgres, props: CloudSqlApplicationRoleProps): any {
   const secretEnv = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: ADMIN_NAMESPACE },
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: DATABASE_ADMIN_NAMESPACE },
     spec: {
       backoffLimit: 6,
       template: {

@@ -55,3 +55,17 @@ export class PlatformNamespace extends Construct {
     }
   }
 }
+
+/** Namespace of the Jobs that hold database master credentials (role bootstraps): the only one they reach. */
+export const DATABASE_ADMIN_NAMESPACE = 'db-admin';
+
+/**
+ * The `db-admin` namespace of a cluster, created once per cluster on first use (every database's role bootstrap
+ * Jobs run there, whatever the cloud). Its construct id under the cluster is stable: `DatabaseAdminNamespace`.
+ */
+export function databaseAdminNamespace(cluster: IKubernetesCluster): PlatformNamespace {
+  const existing = cluster.node.tryFindChild('DatabaseAdminNamespace');
+  return (existing as PlatformNamespace) ?? new PlatformNamespace(cluster as unknown as Construct, 'DatabaseAdminNamespace', {
+    cluster, name: DATABASE_ADMIN_NAMESPACE,
+  });
+}
