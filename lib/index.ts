@@ -19,6 +19,7 @@ export * from './k8s/chart-catalog';
 export * from './k8s/platform-namespace';
 export * from './k8s/pinned-release';
 export * from './k8s/manifest-chart';
+export { POSTGRES_CLIENT_IMAGE } from './k8s/postgres-role-bootstrap';
 export * from './k8s/external-secrets-operator';
 export * from './k8s/gpu-operator';
 export * from './k8s/monitoring/grafana-dashboard';

@@ -9,7 +9,6 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn } from 'cdktf';
-import * as crypto from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { BackupSchedule } from '../core/backup-schedule';
 import { DataStoreKind } from '../core/data-store-registry';
@@ -23,6 +22,7 @@ import {
 import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ManifestChart } from '../k8s/manifest-chart';
 import { DATABASE_ADMIN_NAMESPACE, databaseAdminNamespace } from '../k8s/platform-namespace';
+import { checkApplicationRoleOptions, roleBootstrapJob } from '../k8s/postgres-role-bootstrap';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { AwsCloud, AwsRegionRole, KeyPurpose } from './aws-cloud';
@@ -250,33 +250,7 @@ function pointInTimeRestore(cloud: AwsCloud, identifier: string, instanceClass: 
   };
 }
 
-/** Image of the role bootstrap Job: the PostgreSQL client, pinned (uid 70 is `postgres` in the Alpine image). */
-export const POSTGRES_CLIENT_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
-
 /** Namespace of the Jobs that create application roles: the only place the master password is synced to. */
-
-/**
- * Creates (idempotently) a login role with no other attribute than LOGIN, hands it ownership of its databases
- * and revokes PUBLIC's access to them. psql quotes the variables (:'x' literal, :"x" identifier), so no value
- * can inject SQL. The role gets PostgreSQL's defaults (no superuser, createdb, createrole, replication or
- * bypassrls); the script does not spell them out, because naming SUPERUSER, REPLICATION or BYPASSRLS at all,
- * even to deny them, needs a superuser, which the RDS master user is not.
- */
-const BOOTSTRAP_SCRIPT = `set -eu
-psql --no-psqlrc -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v password="$APP_PASSWORD" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
-ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';
-GRANT :"role" TO CURRENT_USER;
-SQL
-for db in $APP_DATABASES; do
-psql --no-psqlrc -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v db="$db" <<'SQL'
-SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
-ALTER DATABASE :"db" OWNER TO :"role";
-REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
-SQL
-done
-echo "role $APP_ROLE owns: $APP_DATABASES"
-`;
 
 /** Properties of a {@link PostgresApplicationRole}. */
 interface PostgresApplicationRoleProps extends ApplicationRoleOptions {
@@ -297,11 +271,7 @@ class PostgresApplicationRole extends Construct {
   constructor(scope: Construct, id: string, props: PostgresApplicationRoleProps) {
     super(scope, id);
     const { database, cluster } = props;
-    checkPattern(this, 'roleName', props.roleName, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier, e.g. "mlflow"');
-    if (!Array.isArray(props.databases) || props.databases.length === 0) {
-      throw new ValidationError(this, 'databases', props.databases, 'must list at least one database', 'Pass e.g. ["mlflow"].');
-    }
-    props.databases.forEach((db, i) => checkPattern(this, `databases[${i}]`, db, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier'));
+    checkApplicationRoleOptions(this, props);
     const cloud = database.cloud;
     const provider = cloud.provider;
     const key = cloud.key(KeyPurpose.DATA);
@@ -350,15 +320,16 @@ class PostgresApplicationRole extends Construct {
         { secretName: `${props.roleName}-login`, secretArn: secret.arn, kmsKeyArn: key.keyArn, properties: ['password'] },
       ],
     });
-    const bootstrapHash = crypto.createHash('sha256').update(BOOTSTRAP_SCRIPT).update(props.roleName).update(props.databases.join(','))
-      .digest('hex').slice(0, 8);
     const bootstrap = new ManifestChart(this, 'Bootstrap', {
       cluster,
       releaseName: `${props.roleName}-role-bootstrap`,
       namespace: DATABASE_ADMIN_NAMESPACE,
       dependsOn: [admin.chart.resource, database.resource],
       waitForJobs: true,
-      manifests: [bootstrapJob(`${props.roleName}-role-${bootstrapHash}`, database, props)],
+      manifests: [roleBootstrapJob({
+        namePrefix: props.roleName.replace(/_/g, '-'), host: database.host, port: database.port, roleName: props.roleName,
+        databases: props.databases, adminSecretName: `${props.roleName}-master`, loginSecretName: `${props.roleName}-login`,
+      })],
     });
     const app = new NamespaceSecretStore(this, 'AppSecrets', {
       cluster,
@@ -397,47 +368,6 @@ class PostgresApplicationRole extends Construct {
 }
 
 
-/** The Job that runs the bootstrap script as a restricted pod. */
-function bootstrapJob(name: string, database: PostgresDatabase, props: PostgresApplicationRoleProps): any {
-  const fromSecret = (secret: string, key: string) => ({ valueFrom: { secretKeyRef: { name: secret, key } } });
-  return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: DATABASE_ADMIN_NAMESPACE },
-    spec: {
-      backoffLimit: 6,
-      template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'postgres-role-bootstrap' } },
-        spec: {
-          restartPolicy: 'OnFailure',
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'bootstrap',
-            image: POSTGRES_CLIENT_IMAGE,
-            command: ['/bin/sh', '-c', BOOTSTRAP_SCRIPT],
-            env: [
-              { name: 'PGHOST', value: database.host },
-              { name: 'PGPORT', value: String(database.port) },
-              { name: 'PGDATABASE', value: 'postgres' },
-              { name: 'PGSSLMODE', value: 'require' },
-              { name: 'PGUSER', ...fromSecret(`${props.roleName}-master`, 'username') },
-              { name: 'PGPASSWORD', ...fromSecret(`${props.roleName}-master`, 'password') },
-              { name: 'APP_ROLE', value: props.roleName },
-              { name: 'APP_PASSWORD', ...fromSecret(`${props.roleName}-login`, 'password') },
-              { name: 'APP_DATABASES', value: props.databases.join(' ') },
-              { name: 'HOME', value: '/tmp' },
-            ],
-            securityContext: {
-              allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
-            },
-            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          }],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
-        },
-      },
-    },
-  };
-}
 
 function asEksCluster(scope: Construct, cluster: IKubernetesCluster): IEksCluster {
   const candidate = cluster as any;

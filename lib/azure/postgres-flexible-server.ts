@@ -2,7 +2,6 @@ import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secre
 import type { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Annotations, Fn, ITerraformDependable, TerraformLocal } from 'cdktf';
-import * as crypto from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
 import { DataStoreKind } from '../core/data-store-registry';
@@ -17,6 +16,7 @@ import { RestoreKind, RestoreProcedure } from '../core/restore';
 import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ManifestChart } from '../k8s/manifest-chart';
 import { DATABASE_ADMIN_NAMESPACE, databaseAdminNamespace } from '../k8s/platform-namespace';
+import { checkApplicationRoleOptions, roleBootstrapJob } from '../k8s/postgres-role-bootstrap';
 import type { AzureCloud } from './azure-cloud';
 import { AzureKeyPurpose, AzureRegionRole } from './azure-cloud';
 import { azurePairedRegion } from './azure-regions';
@@ -28,7 +28,6 @@ import { KeyVaultSecretStore } from './key-vault-secret-store';
 const GEO_BACKUP_RPO_MINUTES = 60;
 
 /** Image of the role bootstrap Job: the PostgreSQL client, pinned (uid 70 is `postgres` in the Alpine image). */
-const PSQL_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
 
 /** Namespace of the Jobs that create application roles: the only namespace the admin login is synced to. */
 
@@ -360,28 +359,6 @@ function geoRestore(db: PostgresFlexibleServer, pair: string, sku: string, engin
   };
 }
 
-/**
- * Creates (idempotently) a LOGIN role with default attributes, hands it its databases and closes them to PUBLIC.
- * psql substitutes the variables quoted (:'x' as a literal, :"x" as an identifier), so a value cannot inject SQL.
- * The flexible server's administrator is not a superuser: it may create roles and databases, and must be a member
- * of the role to give it a database.
- */
-const ROLE_SCRIPT = `set -eu
-psql --no-psqlrc -v ON_ERROR_STOP=1 -v r="$APP_ROLE" -v pw="$APP_PASSWORD" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'r') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'r') \\gexec
-ALTER ROLE :"r" WITH LOGIN PASSWORD :'pw';
-GRANT :"r" TO CURRENT_USER;
-SQL
-for d in $APP_DATABASES; do
-  psql --no-psqlrc -v ON_ERROR_STOP=1 -v r="$APP_ROLE" -v d="$d" <<'SQL'
-SELECT format('CREATE DATABASE %I OWNER %I', :'d', :'r') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'d') \\gexec
-ALTER DATABASE :"d" OWNER TO :"r";
-REVOKE ALL ON DATABASE :"d" FROM PUBLIC;
-SQL
-done
-echo "role $APP_ROLE ready, owner of: $APP_DATABASES"
-`;
-
 interface FlexibleServerApplicationRoleProps extends ApplicationRoleOptions {
   readonly database: PostgresFlexibleServer;
 }
@@ -393,14 +370,10 @@ class FlexibleServerApplicationRole extends Construct {
   constructor(scope: Construct, id: string, props: FlexibleServerApplicationRoleProps) {
     super(scope, id);
     const { database, cluster } = props;
-    checkPattern(this, 'roleName', props.roleName, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier, e.g. "mlflow"');
+    checkApplicationRoleOptions(this, props);
     if (['azure_pg_admin', 'azuresu', 'azure_superuser', 'replication', database.username].includes(props.roleName)) {
       throw new ValidationError(this, 'roleName', props.roleName, 'is a role the flexible server reserves', 'Use the application\'s name, e.g. "mlflow".');
     }
-    if (!Array.isArray(props.databases) || props.databases.length === 0) {
-      throw new ValidationError(this, 'databases', props.databases, 'must list at least one database', 'Pass e.g. ["mlflow"].');
-    }
-    props.databases.forEach((db, i) => checkPattern(this, `databases[${i}]`, db, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier'));
     const cloud = database.cloud;
     const login = newLogin(database, `Role${pascal(props.roleName)}`, props.roleName,
       `${database.serverName}-${props.roleName.replace(/_/g, '-')}`.slice(0, 127), `${props.roleName} login`);
@@ -414,14 +387,17 @@ class FlexibleServerApplicationRole extends Construct {
         { secretName: `${props.roleName.replace(/_/g, '-')}-login`, secret: login.secret, properties: ['password'] },
       ],
     });
-    const hash = crypto.createHash('sha256').update(ROLE_SCRIPT).update(props.roleName).update(props.databases.join(',')).digest('hex').slice(0, 8);
     const bootstrap = new ManifestChart(this, 'Bootstrap', {
       cluster,
       releaseName: `${props.roleName}-role-bootstrap`.replace(/_/g, '-'),
       namespace: DATABASE_ADMIN_NAMESPACE,
       dependsOn: [admin.chart.resource, ...database.adminPrerequisites],
       waitForJobs: true,
-      manifests: [roleJob(`${props.roleName.replace(/_/g, '-')}-role-${hash}`, database, props)],
+      manifests: [roleBootstrapJob({
+        namePrefix: props.roleName.replace(/_/g, '-'), host: database.host, port: database.port, roleName: props.roleName,
+        databases: props.databases, adminSecretName: `${props.roleName.replace(/_/g, '-')}-admin`,
+        loginSecretName: `${props.roleName.replace(/_/g, '-')}-login`,
+      })],
     });
     const app = new KeyVaultSecretStore(this, 'AppSecrets', {
       cloud, cluster, namespace: props.namespace, name: `${props.secretName}-store`.slice(0, 53),
@@ -454,46 +430,6 @@ class FlexibleServerApplicationRole extends Construct {
 }
 
 
-/** The Job that runs the role script as a restricted pod. */
-function roleJob(name: string, database: PostgresFlexibleServer, props: FlexibleServerApplicationRoleProps): any {
-  const role = props.roleName.replace(/_/g, '-');
-  const secretEnv = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
-  return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: DATABASE_ADMIN_NAMESPACE },
-    spec: {
-      backoffLimit: 6,
-      template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'postgres-role-bootstrap' } },
-        spec: {
-          restartPolicy: 'OnFailure',
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'bootstrap',
-            image: PSQL_IMAGE,
-            command: ['/bin/sh', '-c', ROLE_SCRIPT],
-            env: [
-              { name: 'PGHOST', value: database.host },
-              { name: 'PGPORT', value: String(database.port) },
-              { name: 'PGDATABASE', value: 'postgres' },
-              { name: 'PGSSLMODE', value: 'require' },
-              secretEnv('PGUSER', `${role}-admin`, 'username'),
-              secretEnv('PGPASSWORD', `${role}-admin`, 'password'),
-              { name: 'APP_ROLE', value: props.roleName },
-              secretEnv('APP_PASSWORD', `${role}-login`, 'password'),
-              { name: 'APP_DATABASES', value: props.databases.join(' ') },
-              { name: 'HOME', value: '/tmp' },
-            ],
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          }],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
-        },
-      },
-    },
-  };
-}
 
 function pascal(value: string): string {
   return value.split(/[_-]/).filter((w) => w !== '').map((w) => w[0].toUpperCase() + w.slice(1)).join('');

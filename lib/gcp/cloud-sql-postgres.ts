@@ -3,7 +3,6 @@ import type { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secr
 import type { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
 import type { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Fn, ITerraformDependable, TerraformLocal } from 'cdktf';
-import * as crypto from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { BackupSchedule } from '../core/backup-schedule';
 import { CostUnit, HOURS_PER_MONTH } from '../core/cost-estimate';
@@ -19,6 +18,7 @@ import { RestoreKind, RestoreProcedure } from '../core/restore';
 import { checkInteger, checkPattern, slugify } from '../core/validate';
 import { ManifestChart } from '../k8s/manifest-chart';
 import { DATABASE_ADMIN_NAMESPACE, databaseAdminNamespace } from '../k8s/platform-namespace';
+import { checkApplicationRoleOptions, roleBootstrapJob } from '../k8s/postgres-role-bootstrap';
 import type { GcpCloud } from './gcp-cloud';
 import { GcpKeyPurpose, GcpRegionRole } from './gcp-cloud';
 import { GcpNamespaceSecretStore } from './gcp-secret-store';
@@ -30,7 +30,6 @@ import { GoogleServiceAgent } from './google-service-agents';
 const REPLICA_LAG_BUDGET_MINUTES = 15;
 
 /** Image of the role bootstrap Job: the PostgreSQL client, pinned (uid 70 is `postgres` in the Alpine image). */
-const PSQL_IMAGE = 'docker.io/library/postgres:17.6-alpine3.22';
 
 /** Namespace of the Jobs that create application roles: the only namespace the admin login is synced to. */
 
@@ -360,27 +359,6 @@ function replicaRestore(cloud: GcpCloud, replica: SqlDatabaseInstance, name: str
   };
 }
 
-/**
- * Creates (idempotently) a LOGIN role with PostgreSQL's default attributes only, hands it its databases and
- * closes them to PUBLIC. psql substitutes the variables quoted (:'x' as a literal, :"x" as an identifier), so a
- * value cannot inject SQL.
- */
-const ROLE_SCRIPT = `set -eu
-psql --no-psqlrc -v ON_ERROR_STOP=1 -v r="$APP_ROLE" -v pw="$APP_PASSWORD" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'r') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'r') \\gexec
-ALTER ROLE :"r" WITH LOGIN PASSWORD :'pw';
-GRANT :"r" TO CURRENT_USER;
-SQL
-for d in $APP_DATABASES; do
-  psql --no-psqlrc -v ON_ERROR_STOP=1 -v r="$APP_ROLE" -v d="$d" <<'SQL'
-SELECT format('CREATE DATABASE %I OWNER %I', :'d', :'r') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'d') \\gexec
-ALTER DATABASE :"d" OWNER TO :"r";
-REVOKE ALL ON DATABASE :"d" FROM PUBLIC;
-SQL
-done
-echo "role $APP_ROLE ready, owner of: $APP_DATABASES"
-`;
-
 interface CloudSqlApplicationRoleProps extends ApplicationRoleOptions {
   readonly database: CloudSqlPostgres;
 }
@@ -392,11 +370,7 @@ class CloudSqlApplicationRole extends Construct {
   constructor(scope: Construct, id: string, props: CloudSqlApplicationRoleProps) {
     super(scope, id);
     const { database, cluster } = props;
-    checkPattern(this, 'roleName', props.roleName, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier, e.g. "mlflow"');
-    if (!Array.isArray(props.databases) || props.databases.length === 0) {
-      throw new ValidationError(this, 'databases', props.databases, 'must list at least one database', 'Pass e.g. ["mlflow"].');
-    }
-    props.databases.forEach((db, i) => checkPattern(this, `databases[${i}]`, db, /^[a-z][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier'));
+    checkApplicationRoleOptions(this, props);
     const cloud = database.cloud;
     const login = newLogin(database, `Role${pascal(props.roleName)}`, props.roleName,
       `${database.instanceName}-${props.roleName.replace(/_/g, '-')}`.slice(0, 255), `${props.roleName} login`);
@@ -411,14 +385,16 @@ class CloudSqlApplicationRole extends Construct {
         { secretName: `${props.roleName}-login`, secret: login.secret, properties: ['password'] },
       ],
     });
-    const hash = crypto.createHash('sha256').update(ROLE_SCRIPT).update(props.roleName).update(props.databases.join(',')).digest('hex').slice(0, 8);
     const bootstrap = new ManifestChart(this, 'Bootstrap', {
       cluster,
       releaseName: `${props.roleName}-role-bootstrap`.replace(/_/g, '-'),
       namespace: DATABASE_ADMIN_NAMESPACE,
       dependsOn: [admin.chart.resource, ...database.adminPrerequisites],
       waitForJobs: true,
-      manifests: [roleJob(`${props.roleName.replace(/_/g, '-')}-role-${hash}`, database, props)],
+      manifests: [roleBootstrapJob({
+        namePrefix: props.roleName.replace(/_/g, '-'), host: database.host, port: database.port, roleName: props.roleName,
+        databases: props.databases, adminSecretName: `${props.roleName}-admin`, loginSecretName: `${props.roleName}-login`,
+      })],
     });
     const app = new GcpNamespaceSecretStore(this, 'AppSecrets', {
       cloud, cluster, namespace: props.namespace, name: `${props.secretName}-store`.slice(0, 53),
@@ -453,45 +429,6 @@ class CloudSqlApplicationRole extends Construct {
 }
 
 
-/** The Job that runs the role script as a restricted pod. */
-function roleJob(name: string, database: CloudSqlPostgres, props: CloudSqlApplicationRoleProps): any {
-  const secretEnv = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
-  return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: DATABASE_ADMIN_NAMESPACE },
-    spec: {
-      backoffLimit: 6,
-      template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'postgres-role-bootstrap' } },
-        spec: {
-          restartPolicy: 'OnFailure',
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'bootstrap',
-            image: PSQL_IMAGE,
-            command: ['/bin/sh', '-c', ROLE_SCRIPT],
-            env: [
-              { name: 'PGHOST', value: database.host },
-              { name: 'PGPORT', value: String(database.port) },
-              { name: 'PGDATABASE', value: 'postgres' },
-              { name: 'PGSSLMODE', value: 'require' },
-              secretEnv('PGUSER', `${props.roleName}-admin`, 'username'),
-              secretEnv('PGPASSWORD', `${props.roleName}-admin`, 'password'),
-              { name: 'APP_ROLE', value: props.roleName },
-              secretEnv('APP_PASSWORD', `${props.roleName}-login`, 'password'),
-              { name: 'APP_DATABASES', value: props.databases.join(' ') },
-              { name: 'HOME', value: '/tmp' },
-            ],
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          }],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
-        },
-      },
-    },
-  };
-}
 
 function pascal(value: string): string {
   return value.split(/[_-]/).filter((w) => w !== '').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
