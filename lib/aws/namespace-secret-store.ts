@@ -4,7 +4,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
-import { ExternalSecretsOperator } from '../k8s/external-secrets-operator';
+import { ExternalSecretsOperator, namespacedExternalSecret } from '../k8s/external-secrets-operator';
 import { ManifestChart } from '../k8s/manifest-chart';
 import type { IEksCluster } from './eks-cluster';
 import { policyDocument } from './iam-policy';
@@ -121,15 +121,8 @@ export class NamespaceSecretStore extends Construct {
             },
           },
         },
-        ...props.secrets.map((secret) => ({
-          apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: secret.secretName, namespace },
-          spec: {
-            refreshInterval: secret.refreshInterval ?? '1h',
-            secretStoreRef: { name: props.name, kind: 'SecretStore' },
-            target: { name: secret.secretName, creationPolicy: 'Owner' },
-            data: secret.properties.map((property) => ({ secretKey: property, remoteRef: { key: secret.secretArn, property } })),
-          },
-        })),
+        ...props.secrets.map((secret) => namespacedExternalSecret(props.name, namespace, secret.secretName, secret.properties,
+          (property) => ({ key: secret.secretArn, property }), secret.refreshInterval)),
       ],
     });
   }

@@ -7,7 +7,7 @@ import { ValidationError } from '../core/errors';
 import { IKubernetesCluster, IWorkloadIdentity } from '../core/interfaces';
 import { PolicySuppressions } from '../core/policy/policy-suppressions';
 import { checkDnsLabel, checkInteger, checkPattern, requireList } from '../core/validate';
-import { ExternalSecretsOperator } from '../k8s/external-secrets-operator';
+import { ExternalSecretsOperator, namespacedExternalSecret } from '../k8s/external-secrets-operator';
 import { ManifestChart } from '../k8s/manifest-chart';
 import type { AzureCloud } from './azure-cloud';
 import { AzureRegionRole } from './azure-cloud';
@@ -189,17 +189,8 @@ export class KeyVaultSecretStore extends Construct {
             },
           },
         },
-        ...props.secrets.map((secret) => ({
-          apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: secret.secretName, namespace },
-          spec: {
-            refreshInterval: secret.refreshInterval ?? '1h',
-            secretStoreRef: { name: props.name, kind: 'SecretStore' },
-            target: { name: secret.secretName, creationPolicy: 'Owner' },
-            data: secret.properties.map((property) => ({
-              secretKey: property, remoteRef: { key: `secret/${secret.secret.name}`, property },
-            })),
-          },
-        })),
+        ...props.secrets.map((secret) => namespacedExternalSecret(props.name, namespace, secret.secretName, secret.properties,
+          (property) => ({ key: `secret/${secret.secret.name}`, property }), secret.refreshInterval)),
       ],
     });
   }

@@ -6,7 +6,7 @@ import { CostUnit } from '../core/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { IKubernetesCluster, IWorkloadIdentity } from '../core/interfaces';
 import { checkDnsLabel, checkPattern, requireList } from '../core/validate';
-import { ExternalSecretsOperator } from '../k8s/external-secrets-operator';
+import { ExternalSecretsOperator, namespacedExternalSecret } from '../k8s/external-secrets-operator';
 import { ManifestChart } from '../k8s/manifest-chart';
 import type { GcpCloud } from './gcp-cloud';
 import { GcpKeyPurpose, GcpRegionRole } from './gcp-cloud';
@@ -169,17 +169,8 @@ export class GcpNamespaceSecretStore extends Construct {
             },
           },
         },
-        ...props.secrets.map((secret) => ({
-          apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: secret.secretName, namespace },
-          spec: {
-            refreshInterval: secret.refreshInterval ?? '1h',
-            secretStoreRef: { name: props.name, kind: 'SecretStore' },
-            target: { name: secret.secretName, creationPolicy: 'Owner' },
-            data: secret.properties.map((property) => ({
-              secretKey: property, remoteRef: { key: secret.secret.secretId, version: 'latest', property },
-            })),
-          },
-        })),
+        ...props.secrets.map((secret) => namespacedExternalSecret(props.name, namespace, secret.secretName, secret.properties,
+          (property) => ({ key: secret.secret.secretId, version: 'latest', property }), secret.refreshInterval)),
       ],
     });
   }

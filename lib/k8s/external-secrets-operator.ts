@@ -54,3 +54,22 @@ export class ExternalSecretsOperator extends Construct {
     });
   }
 }
+
+/**
+ * An `ExternalSecret` that copies properties of one cloud secret into a Kubernetes secret of the same name, through
+ * a namespaced SecretStore (every cloud's namespace secret store writes these; only the remote reference differs).
+ *
+ * @param remoteRef the store provider's reference to one property of the cloud secret
+ */
+export function namespacedExternalSecret(storeName: string, namespace: string, secretName: string, properties: string[],
+  remoteRef: (property: string) => { [key: string]: string }, refreshInterval?: string): any {
+  return {
+    apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: secretName, namespace },
+    spec: {
+      refreshInterval: refreshInterval ?? '1h',
+      secretStoreRef: { name: storeName, kind: 'SecretStore' },
+      target: { name: secretName, creationPolicy: 'Owner' },
+      data: properties.map((property) => ({ secretKey: property, remoteRef: remoteRef(property) })),
+    },
+  };
+}
